@@ -1,0 +1,1 @@
+"""Governance rules engine: pure rules, use-case services and persistence."""

@@ -1,0 +1,166 @@
+"""Canonical JSON and the SHA-256 hash chain of audit events.
+
+Standard library only: the offline verifier (``python -m governance.audit``) reuses this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+
+class CanonicalJSONError(TypeError):
+    """A value has no canonical JSON form (floats are refused: numbers must be exact)."""
+
+
+def _canonical(value: Any) -> Any:
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        # Integers become strings too, so a reader never meets a JSON number it might round.
+        return str(value)
+    if isinstance(value, float):
+        raise CanonicalJSONError(
+            f"float {value!r} refused in canonical JSON: pass an int, Fraction or Decimal"
+        )
+    if isinstance(value, Fraction):
+        return (
+            str(value.numerator)
+            if value.denominator == 1
+            else f"{value.numerator}/{value.denominator}"
+        )
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise CanonicalJSONError("naive datetime refused in canonical JSON")
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_canonical(v) for v in value]
+        if isinstance(value, set | frozenset):
+            items.sort(key=lambda item: json.dumps(item, sort_keys=True))
+        return items
+    raise CanonicalJSONError(f"{type(value).__name__} has no canonical JSON form")
+
+
+def canonical_value(value: Any) -> Any:
+    """Return ``value`` as plain JSON types with exact numbers written as strings."""
+    return _canonical(value)
+
+
+def canonical_json(value: Any) -> str:
+    """Serialise with sorted keys, no whitespace, UTF-8 kept, exact numbers as strings."""
+    return json.dumps(
+        _canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """The hashed content of one event (everything but its own hash and the previous hash)."""
+
+    chain: str
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    subject_type: str
+    subject_id: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "chain": self.chain,
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "subject_type": self.subject_type,
+            "subject_id": self.subject_id,
+            "payload": self.payload,
+        }
+
+
+def chain_hash(prev_hash: str, record: EventRecord) -> str:
+    """``SHA-256(prev_hash ‖ canonical event)`` as lower-case hex."""
+    digest = hashlib.sha256()
+    digest.update(prev_hash.encode("ascii"))
+    digest.update(canonical_json(record.body()).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def export_line(record: EventRecord, prev_hash: str, digest: str) -> str:
+    """One JSONL line of an exported log: the event, its previous hash and its hash."""
+    return canonical_json(record.body() | {"prev_hash": prev_hash, "hash": digest})
+
+
+def record_from_line(data: Mapping[str, Any]) -> EventRecord:
+    """Rebuild the hashed record from a parsed export line (payload kept as exported)."""
+    at = datetime.fromisoformat(str(data["at"]).replace("Z", "+00:00"))
+    return EventRecord(
+        chain=str(data["chain"]),
+        seq=int(data["seq"]),
+        at=at,
+        actor=str(data["actor"]),
+        action=str(data["action"]),
+        subject_type=str(data["subject_type"]),
+        subject_id=str(data["subject_id"]),
+        payload=data.get("payload") or {},
+    )
+
+
+@dataclass
+class ChainCheck:
+    """Outcome of verifying one or more chains: events read, first break, last head per chain."""
+
+    events: int = 0
+    first_broken: dict[str, Any] | None = None
+    head: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken is None
+
+
+def verify_events(lines: Iterable[Mapping[str, Any]]) -> ChainCheck:
+    """Recompute the hash chain of exported events, in order; stop at the first break.
+
+    Checks per chain: sequence numbers start at 1 and have no gap, each ``prev_hash`` is the
+    previous event's hash, and each ``hash`` is the SHA-256 of the previous hash and the event.
+    """
+    check = ChainCheck()
+    for data in lines:
+        check.events += 1
+        chain = str(data.get("chain", ""))
+        last_seq, last_hash = check.head.get(chain, (0, GENESIS_HASH))
+        seq = int(data.get("seq", -1))
+        reason = None
+        if seq != last_seq + 1:
+            reason = f"numéro attendu {last_seq + 1}, trouvé {seq}"
+        elif data.get("prev_hash") != last_hash:
+            reason = "le hash précédent ne correspond pas à l'événement d'avant"
+        else:
+            try:
+                recomputed = chain_hash(last_hash, record_from_line(data))
+            except (KeyError, ValueError, TypeError) as error:
+                recomputed = ""
+                reason = f"événement illisible ({error})"
+            if reason is None and recomputed != data.get("hash"):
+                reason = "le contenu ne correspond pas à son hash (événement modifié)"
+        if reason is not None:
+            check.first_broken = {"chain": chain, "seq": seq, "reason": reason}
+            return check
+        check.head[chain] = (seq, str(data["hash"]))
+    return check

@@ -1,0 +1,155 @@
+"""Verification of the audit log and its JSONL export (auditors, admins and the operator's CLI)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from governance.i18n import M, Message
+from governance.rules.audit_chain import EventRecord, export_line, verify_events
+from governance.services.authz import Actor, require
+from governance.store.tables import AuditEvent, AuditHead, Organisation
+from governance.store.uow import SITE_CHAIN, UnitOfWork, org_chain
+
+AUDIT_ROLES = frozenset({"auditor", "admin"})
+
+
+@dataclass(frozen=True)
+class AuditFinding:
+    check: str
+    record: str
+    message: Message
+
+    def to_dict(self, gettext: Callable[[str], str] | None = None) -> dict[str, str]:
+        text = self.message.render(gettext) if gettext else self.message.render()
+        return {"check": self.check, "record": self.record, "message": text}
+
+
+@dataclass
+class AuditReport:
+    ok: bool
+    events: int
+    head_seq: int
+    head_hash: str
+    findings: list[AuditFinding] = field(default_factory=list)
+    first_broken_seq: int | None = None
+
+
+def _record(row: AuditEvent) -> EventRecord:
+    return EventRecord(
+        chain=row.chain,
+        seq=row.seq,
+        at=row.at,
+        actor=row.actor,
+        action=row.action,
+        subject_type=row.subject_type,
+        subject_id=row.subject_id,
+        payload=json.loads(row.payload),
+    )
+
+
+def event_lines(uow: UnitOfWork, chain: str, after: int = 0) -> Iterator[str]:
+    """Stream the chain's events as canonical JSONL lines (constant memory)."""
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.chain == chain, AuditEvent.seq > after)
+        .order_by(AuditEvent.seq)
+        .execution_options(yield_per=2000)
+    )
+    for row in uow.session.execute(stmt).scalars():
+        yield export_line(_record(row), row.prev_hash, row.hash)
+        uow.session.expunge(row)
+
+
+def verify_chain(
+    uow: UnitOfWork, chain: str, progress: Callable[[int], None] | None = None
+) -> AuditReport:
+    """Recompute a chain's hashes; the report names the first broken sequence number."""
+    head = uow.session.get(AuditHead, chain)
+    count = 0
+
+    def rows() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        for line in event_lines(uow, chain):
+            count += 1
+            if progress is not None and count % 10000 == 0:
+                progress(count)
+            yield json.loads(line)
+
+    result = verify_events(rows())
+    findings: list[AuditFinding] = []
+    first_broken = None
+    if result.first_broken is not None:
+        first_broken = int(result.first_broken["seq"])
+        findings.append(
+            AuditFinding(
+                "hash_chain",
+                f"{chain}#{first_broken}",
+                M(
+                    "Chaîne {chain} rompue à l'événement n° {seq} : {reason}",
+                    chain=chain,
+                    seq=first_broken,
+                    reason=result.first_broken["reason"],
+                ),
+            )
+        )
+    heads = result.head
+    seq, digest = heads.get(chain, (0, "0" * 64))
+    if head is not None and first_broken is None and (head.seq, head.hash) != (seq, digest):
+        findings.append(
+            AuditFinding(
+                "hash_chain",
+                f"{chain}#{head.seq}",
+                M(
+                    "La tête enregistrée de la chaîne {chain} (n° {head}) ne correspond pas au "
+                    "dernier événement (n° {seq}).",
+                    chain=chain,
+                    head=head.seq,
+                    seq=seq,
+                ),
+            )
+        )
+    if progress is not None:
+        progress(count)
+    return AuditReport(
+        ok=not findings,
+        events=count,
+        head_seq=seq,
+        head_hash=digest,
+        findings=findings,
+        first_broken_seq=first_broken,
+    )
+
+
+def verify_org(uow: UnitOfWork, *, actor: Actor, org: Organisation) -> AuditReport:
+    require(uow.session, actor, org, AUDIT_ROLES)
+    return verify_chain(uow, org_chain(org.id))
+
+
+def export_org_events(
+    uow: UnitOfWork, *, actor: Actor, org: Organisation, after: int = 0
+) -> Iterator[str]:
+    require(uow.session, actor, org, AUDIT_ROLES)
+    return event_lines(uow, org_chain(org.id), after)
+
+
+def head_of(uow: UnitOfWork, org: Organisation) -> tuple[int, str]:
+    head = uow.session.get(AuditHead, org_chain(org.id))
+    return (head.seq, head.hash) if head else (0, "0" * 64)
+
+
+def all_chains(uow: UnitOfWork) -> list[str]:
+    chains = list(uow.session.execute(select(AuditEvent.chain).distinct()).scalars())
+    return sorted(set(chains) | {SITE_CHAIN})
+
+
+def count_events(uow: UnitOfWork, chain: str) -> int:
+    return int(
+        uow.session.execute(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.chain == chain)
+        ).scalar_one()
+    )

@@ -1,0 +1,1 @@
+"""Web shell: FastAPI app, pages, JSON API, CLI."""

@@ -1,0 +1,9 @@
+"""Browser pages (server-rendered, htmx); every state-changing request carries a CSRF token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from web.routes import auth, orgs
+
+routers: list[APIRouter] = [auth.router, orgs.router]
