@@ -119,5 +119,6 @@ def add_member(
             ),
             base_url=BASE_URL,
         )
+        _ = member.user  # loaded now, so tests can read it once the session is closed
         u.commit()
     return member
