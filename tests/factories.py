@@ -37,8 +37,12 @@ def make_user(
 ) -> User:
     with uow() as u:
         user = accounts.create_user(
-            u, actor=SYSTEM, email=email, name=name or email.split("@")[0].title(),
-            password=password, superuser=superuser,
+            u,
+            actor=SYSTEM,
+            email=email,
+            name=name or email.split("@")[0].title(),
+            password=password,
+            superuser=superuser,
         )
         u.commit()
     return user
@@ -73,9 +77,7 @@ def make_org(
     """An organisation with colleges and categories, administered by a fresh superuser."""
     admin = make_user(uow, admin_email or f"admin@{slug}.example", "Admin", superuser=True)
     with uow() as u:
-        org = orgs.create_org(
-            u, actor=actor_of(admin), slug=slug, name=name, legal_form=legal_form
-        )
+        org = orgs.create_org(u, actor=actor_of(admin), slug=slug, name=name, legal_form=legal_form)
         fixture = OrgFixture(org=org, admin=admin)
         for cat_name, kind in categories:
             fixture.categories[cat_name] = orgs.add_category(
@@ -112,13 +114,69 @@ def add_member(
             actor=fx.admin_actor,
             org=u.session.merge(fx.org),
             data=members.MemberInput(
-                name=name, email=email, associate=associate,
+                name=name,
+                email=email,
+                associate=associate,
                 category=fx.categories[category].id if category and associate else None,
                 college=fx.colleges[college].id if college and associate and fx.colleges else None,
-                shares=shares, roles=tuple(roles),
+                shares=shares,
+                roles=tuple(roles),
             ),
             base_url=BASE_URL,
         )
         _ = member.user  # loaded now, so tests can read it once the session is closed
         u.commit()
     return member
+
+
+def set_statutes(uow: Callable[[], UnitOfWork], fx: OrgFixture, **patch: object) -> None:
+    """Edit the statutes in force (setup mode) as the organisation's admin."""
+    with uow() as u:
+        orgs.update_current_statutes(
+            u, actor=fx.admin_actor, org=u.session.merge(fx.org), patch=patch
+        )
+        u.commit()
+
+
+def make_assembly_org(
+    uow: Callable[[], UnitOfWork],
+    *,
+    per_college: dict[str, int] | None = None,
+    slug: str = "coop",
+    legal_form: str = "SCIC_SAS",
+    **statutes: object,
+) -> tuple[OrgFixture, dict[str, list[Member]]]:
+    """A SCIC with four colleges and associates in each (a SAS gets a quorum in its statutes)."""
+    fx = make_org(uow, slug=slug, legal_form=legal_form)
+    patch: dict[str, object] = {}
+    if legal_form in ("SCIC_SAS", "ASSOCIATION", "OTHER"):  # no legal default: the statutes fix it
+        patch["quorum"] = {
+            "AGO": {"1": "1/5", "2": "0"},
+            "AGE": {"1": "1/4", "2": "1/5"},
+            "AGO_EXTRA": {"1": "1/4", "2": "1/5"},
+        }
+    patch.update(statutes)
+    set_statutes(uow, fx, **patch)
+    people: dict[str, list[Member]] = {}
+    short = {
+        "Fondateurs": "Fond",
+        "Partenaires": "Part",
+        "Bénéficiaires": "Bene",
+        "Salariés": "Sala",
+    }
+    category_of = {
+        "Fondateurs": "Fondateurs",
+        "Partenaires": "Fondateurs",
+        "Bénéficiaires": "Bénéficiaires",
+        "Salariés": "Salariés",
+    }
+    for college, n in (
+        per_college or {"Fondateurs": 2, "Partenaires": 2, "Bénéficiaires": 3, "Salariés": 2}
+    ).items():
+        people[college] = [
+            add_member(
+                uow, fx, f"{short[college]} {i}", category=category_of[college], college=college
+            )
+            for i in range(1, n + 1)
+        ]
+    return fx, people

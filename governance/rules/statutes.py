@@ -54,7 +54,7 @@ def parse_exact(raw: Any, field_name: str) -> Fraction:
 
     Floats are refused: an exact weight cannot come from a binary approximation.
     """
-    if isinstance(raw, bool) or isinstance(raw, float):
+    if isinstance(raw, bool | float):
         raise ValidationError.single(
             field_name,
             M("{field} : nombre exact attendu (entier, décimal ou fraction en texte).",
@@ -158,7 +158,8 @@ def default_quorum(legal_form: str) -> dict[str, dict[str, str | None]]:
     else:
         table = {"AGO": {"1": None, "2": None}, "AGE": {"1": None, "2": None}}
     result = {kind: dict(by_conv) for kind, by_conv in table.items()}
-    result["AGO_EXTRA"] = dict(result["AGE"])
+    # An AGO réunie extraordinairement follows the rules of an ordinary assembly.
+    result["AGO_EXTRA"] = dict(result["AGO"])
     return result
 
 
@@ -362,13 +363,17 @@ def _aggregation(raw: Any) -> dict[str, str]:
         return {"kind": "proportional"}
     if isinstance(raw, Mapping) and raw.get("kind") == "bloc":
         threshold = parse_exact(raw.get("threshold", "1/2"), "aggregation.threshold")
-        if not Fraction(0) <= threshold < 1:
+        if not Fraction(1, 2) <= threshold < 1:
             raise ValidationError.single(
-                "aggregation.threshold", M("Le seuil du vote par bloc est compris entre 0 et 1.")
+                "aggregation.threshold",
+                M("Le seuil du vote par bloc est une fraction d'au moins 1/2 et de moins de 1."),
             )
-        second = raw.get("second_round", "simple")
-        Majority.parse(second, "aggregation.second_round")
-        return {"kind": "bloc", "threshold": fraction_text(threshold), "second_round": str(second)}
+        second = _boolean("aggregation.second_round", raw.get("second_round", True))
+        return {
+            "kind": "bloc",
+            "threshold": fraction_text(threshold),
+            "second_round": "true" if second else "false",
+        }
     raise ValidationError.single(
         key,
         M("aggregation vaut « proportional » ou un bloc : kind=bloc, threshold (ex. 1/2)."),

@@ -290,3 +290,124 @@ class AuditEvent(Base):
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Assembly(Base):
+    """A general assembly (AGO, AGE, AGO réunie extraordinairement) and its lifecycle."""
+
+    __tablename__ = "assemblies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(12))  # AGO | AGE | AGO_EXTRA
+    convocation: Mapped[int] = mapped_column(Integer, default=1)  # 1st or 2nd convocation
+    scheduled_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(300), default="")
+    remote: Mapped[bool] = mapped_column(Boolean, default=False)
+    # draft → convened → open → closed → published
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    created_at: Mapped[datetime]
+    convened_at: Mapped[datetime | None]
+    convocation_mode: Mapped[str | None] = mapped_column(String(10))
+    convocation_recipients: Mapped[int | None] = mapped_column(Integer)
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    # Quorum computation frozen when the assembly opens (JSON), shown in the PV.
+    quorum_record: Mapped[str | None] = mapped_column(Text)
+    # Minutes content kept by the secretary.
+    chair: Mapped[str] = mapped_column(String(200), default="")
+    secretary_name: Mapped[str] = mapped_column(String(200), default="")
+    scrutineers: Mapped[str] = mapped_column(String(400), default="")
+    documents: Mapped[str] = mapped_column(Text, default="")
+    debates: Mapped[str] = mapped_column(Text, default="")
+    incidents: Mapped[str] = mapped_column(Text, default="")
+
+
+class Resolution(Base):
+    """One agenda item put to the vote; frozen when it opens, its result stored when it closes."""
+
+    __tablename__ = "resolutions"
+    __table_args__ = (UniqueConstraint("assembly_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default="ordinary")
+    majority: Mapped[str] = mapped_column(String(40))
+    secret: Mapped[bool] = mapped_column(Boolean, default=False)
+    board_proposed: Mapped[bool] = mapped_column(Boolean, default=True)
+    adopts_statutes_id: Mapped[int | None] = mapped_column(ForeignKey("statutes_versions.id"))
+    # draft → open → closed (or cancelled: closed without result to change a frozen item)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    statutes_version_id: Mapped[int | None] = mapped_column(ForeignKey("statutes_versions.id"))
+    opened_at: Mapped[datetime | None]
+    deadline: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    adopted: Mapped[bool | None] = mapped_column(Boolean)
+    result: Mapped[str | None] = mapped_column(Text)  # canonical JSON of the tally
+
+
+class Attendance(Base):
+    """A line of the feuille de présence: how one associate takes part in one assembly."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("assembly_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(16))  # present | remote | correspondence | proxy
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("colleges.id"))
+    at: Mapped[datetime]
+    # Correspondence forms count for quorum only when received before the meeting.
+    before_meeting: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Ballot(Base):
+    """A public ballot: one current ballot per member (principal) per resolution."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("resolution_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("colleges.id"))
+    choice: Mapped[str] = mapped_column(String(10))  # for | against | abstain | blank | null
+    # direct | proxy | correspondence | blank_proxy
+    channel: Mapped[str] = mapped_column(String(16))
+    cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    cast_at: Mapped[datetime]
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Emargement(Base):
+    """The fact that a member voted on a secret resolution, kept apart from the ballot content."""
+
+    __tablename__ = "emargements"
+    __table_args__ = (UniqueConstraint("resolution_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+
+
+class SecretBallot(Base):
+    """A secret ballot: college and choice, no member, no time, a random key (no rowid order)."""
+
+    __tablename__ = "secret_ballots"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    ballot_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id"), index=True)
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("colleges.id"))
+    choice: Mapped[str] = mapped_column(String(10))

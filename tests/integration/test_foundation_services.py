@@ -1,4 +1,4 @@
-"""Foundation services on SQLite and PostgreSQL: organisations, statutes, members, accounts, audit."""
+"""Foundation services on both databases: organisations, statutes, members, accounts, audit."""
 
 from __future__ import annotations
 
@@ -39,8 +39,12 @@ def test_creating_an_organisation_makes_its_creator_admin_and_logs_it(uow: Uow) 
     fx = make_org(uow)
     with uow() as u:
         roles = orgs.list_colleges(u, actor=fx.admin_actor, org=fx.org)
-        assert [v.college.name for v in roles] == ["Fondateurs", "Partenaires", "Bénéficiaires",
-                                                  "Salariés"]
+        assert [v.college.name for v in roles] == [
+            "Fondateurs",
+            "Partenaires",
+            "Bénéficiaires",
+            "Salariés",
+        ]
         assert [str(v.weight) for v in roles] == ["40", "25", "25", "10"]
     logged = events(uow, fx.org.id)
     assert logged[:2] == ["organisation.created", "member.added"]
@@ -56,8 +60,14 @@ def test_only_a_superuser_creates_an_organisation(uow: Uow) -> None:
 def test_bad_organisation_input_names_every_field(uow: Uow) -> None:
     admin = make_user(uow, "root@example.org", superuser=True)
     with uow() as u, pytest.raises(ValidationError) as error:
-        orgs.create_org(u, actor=actor_of(admin), slug="-Bad-", name=" ", legal_form="SCI",
-                        timezone="Mars/Olympus")
+        orgs.create_org(
+            u,
+            actor=actor_of(admin),
+            slug="-Bad-",
+            name=" ",
+            legal_form="SCI",
+            timezone="Mars/Olympus",
+        )
     assert {p.field for p in error.value.problems} == {"slug", "name", "legal_form", "timezone"}
 
 
@@ -77,8 +87,12 @@ def test_setup_mode_edits_statutes_directly_then_only_drafts(uow: Uow) -> None:
     fx = make_org(uow)
     with uow() as u:
         org = u.session.merge(fx.org)
-        orgs.update_current_statutes(u, actor=fx.admin_actor, org=org,
-                                     patch={"allow_remote": True, "quorum": {"AGO": {"1": "1/5"}}})
+        orgs.update_current_statutes(
+            u,
+            actor=fx.admin_actor,
+            org=org,
+            patch={"allow_remote": True, "quorum": {"AGO": {"1": "1/5"}}},
+        )
         u.commit()
     with uow() as u:
         org = u.session.merge(fx.org)
@@ -89,10 +103,15 @@ def test_setup_mode_edits_statutes_directly_then_only_drafts(uow: Uow) -> None:
     with uow() as u:
         org = u.session.merge(fx.org)
         with pytest.raises(ConflictError):
-            orgs.update_current_statutes(u, actor=fx.admin_actor, org=org,
-                                         patch={"allow_remote": False})
-        orgs.save_draft(u, actor=fx.admin_actor, org=org,
-                        patch={"colleges": {"Fondateurs": "35", "Salariés": "15"}})
+            orgs.update_current_statutes(
+                u, actor=fx.admin_actor, org=org, patch={"allow_remote": False}
+            )
+        orgs.save_draft(
+            u,
+            actor=fx.admin_actor,
+            org=org,
+            patch={"colleges": {"Fondateurs": "35", "Salariés": "15"}},
+        )
         u.commit()
     with uow() as u:
         view = orgs.view_statutes(u, actor=fx.admin_actor, org=u.session.merge(fx.org))
@@ -100,16 +119,24 @@ def test_setup_mode_edits_statutes_directly_then_only_drafts(uow: Uow) -> None:
         assert view.draft is not None and view.draft.number == 2
         assert view.draft_statutes is not None
         weights = {cw.name: str(cw.weight) for cw in view.draft_statutes.colleges}
-        assert weights == {"Fondateurs": "35", "Partenaires": "25", "Bénéficiaires": "25",
-                           "Salariés": "15"}
+        assert weights == {
+            "Fondateurs": "35",
+            "Partenaires": "25",
+            "Bénéficiaires": "25",
+            "Salariés": "15",
+        }
     assert events(uow, fx.org.id)[-1] == "statutes.draft_saved"
 
 
 def test_a_draft_with_weights_not_summing_to_one_hundred_is_refused(uow: Uow) -> None:
     fx = make_org(uow)
     with uow() as u, pytest.raises(ValidationError) as error:
-        orgs.save_draft(u, actor=fx.admin_actor, org=u.session.merge(fx.org),
-                        patch={"colleges": {"Fondateurs": "30"}})
+        orgs.save_draft(
+            u,
+            actor=fx.admin_actor,
+            org=u.session.merge(fx.org),
+            patch={"colleges": {"Fondateurs": "30"}},
+        )
     assert "90 %" in error.value.problems[0].message.render()
 
 
@@ -117,9 +144,16 @@ def test_adding_a_member_invites_them_after_commit(uow: Uow, outbox) -> None:
     fx = make_org(uow)
     with uow() as u:
         members.add_member(
-            u, actor=fx.admin_actor, org=u.session.merge(fx.org), base_url=BASE_URL,
-            data=members.MemberInput(name="Léa Martin", email="LEA@example.org",
-                                     category="Bénéficiaires", college="Bénéficiaires"),
+            u,
+            actor=fx.admin_actor,
+            org=u.session.merge(fx.org),
+            base_url=BASE_URL,
+            data=members.MemberInput(
+                name="Léa Martin",
+                email="LEA@example.org",
+                category="Bénéficiaires",
+                college="Bénéficiaires",
+            ),
         )
         assert outbox.messages == []  # nothing leaves before the transaction commits
         u.commit()
@@ -130,9 +164,13 @@ def test_adding_a_member_invites_them_after_commit(uow: Uow, outbox) -> None:
 def test_an_associate_needs_a_category_and_a_college(uow: Uow) -> None:
     fx = make_org(uow)
     with uow() as u, pytest.raises(ValidationError) as error:
-        members.add_member(u, actor=fx.admin_actor, org=u.session.merge(fx.org),
-                           base_url=BASE_URL,
-                           data=members.MemberInput(name="X", email="x@example.org"))
+        members.add_member(
+            u,
+            actor=fx.admin_actor,
+            org=u.session.merge(fx.org),
+            base_url=BASE_URL,
+            data=members.MemberInput(name="X", email="x@example.org"),
+        )
     assert {p.field for p in error.value.problems} == {"category", "college"}
 
 
@@ -143,10 +181,12 @@ def test_members_are_filtered_by_college_and_category(uow: Uow) -> None:
     add_member(uow, fx, "Cid", category="Salariés", college="Salariés")
     with uow() as u:
         org = u.session.merge(fx.org)
-        by_college = members.list_members(u, actor=fx.admin_actor, org=org,
-                                          college=fx.colleges["Salariés"].id)
-        by_category = members.list_members(u, actor=fx.admin_actor, org=org,
-                                           category=fx.categories["Fondateurs"].id)
+        by_college = members.list_members(
+            u, actor=fx.admin_actor, org=org, college=fx.colleges["Salariés"].id
+        )
+        by_category = members.list_members(
+            u, actor=fx.admin_actor, org=org, category=fx.categories["Fondateurs"].id
+        )
         assert [m.name for m in by_college] == ["Cid"]
         assert [m.name for m in by_category] == ["Ana"]
 
@@ -158,8 +198,13 @@ def test_a_plain_member_cannot_add_members_or_edit_statutes(uow: Uow) -> None:
     with uow() as u:
         org = u.session.merge(fx.org)
         with pytest.raises(PermissionDeniedError):
-            members.add_member(u, actor=actor, org=org, base_url=BASE_URL,
-                               data=members.MemberInput(name="Y", email="y@example.org"))
+            members.add_member(
+                u,
+                actor=actor,
+                org=org,
+                base_url=BASE_URL,
+                data=members.MemberInput(name="Y", email="y@example.org"),
+            )
         with pytest.raises(PermissionDeniedError):
             orgs.update_current_statutes(u, actor=actor, org=org, patch={"allow_remote": True})
         assert len(members.list_members(u, actor=actor, org=org)) == 2
@@ -181,13 +226,18 @@ def test_departure_keeps_the_member_out_of_lists_and_logs_the_reason(uow: Uow) -
     member = add_member(uow, fx, "Ana")
     with uow() as u:
         members.update_member(
-            u, actor=fx.admin_actor, org=u.session.merge(fx.org), member_id=member.id,
+            u,
+            actor=fx.admin_actor,
+            org=u.session.merge(fx.org),
+            member_id=member.id,
             departure=members.Departure(on="2026-06-30", reason="Démission", shares_returned=1),
         )
         u.commit()
     with uow() as u:
-        names = [m.name for m in members.list_members(u, actor=fx.admin_actor,
-                                                        org=u.session.merge(fx.org))]
+        names = [
+            m.name
+            for m in members.list_members(u, actor=fx.admin_actor, org=u.session.merge(fx.org))
+        ]
         assert "Ana" not in names
     assert events(uow, fx.org.id)[-1] == "member.departed"
 
@@ -195,15 +245,30 @@ def test_departure_keeps_the_member_out_of_lists_and_logs_the_reason(uow: Uow) -
 def test_csv_import_reports_every_bad_line_and_imports_nothing(uow: Uow) -> None:
     fx = make_org(uow)
     rows = [
-        (2, {"name": "Ana", "email": "ana@example.org", "category": "Fondateurs",
-             "college": "Fondateurs"}),
+        (
+            2,
+            {
+                "name": "Ana",
+                "email": "ana@example.org",
+                "category": "Fondateurs",
+                "college": "Fondateurs",
+            },
+        ),
         (3, {"name": "", "email": "nope", "category": "Fondateurs", "college": "Fondateurs"}),
-        (4, {"name": "Cid", "email": "cid@example.org", "category": "Inconnue",
-             "college": "Salariés"}),
+        (
+            4,
+            {
+                "name": "Cid",
+                "email": "cid@example.org",
+                "category": "Inconnue",
+                "college": "Salariés",
+            },
+        ),
     ]
     with uow() as u, pytest.raises(ValidationError) as error:
-        members.import_members(u, actor=fx.admin_actor, org=u.session.merge(fx.org), rows=rows,
-                               base_url=BASE_URL)
+        members.import_members(
+            u, actor=fx.admin_actor, org=u.session.merge(fx.org), rows=rows, base_url=BASE_URL
+        )
     texts = [p.message.render() for p in error.value.problems]
     assert any(t.startswith("ligne 3, name") for t in texts)
     assert any(t.startswith("ligne 3, email") for t in texts)
@@ -212,8 +277,14 @@ def test_csv_import_reports_every_bad_line_and_imports_nothing(uow: Uow) -> None
         count = u.session.execute(select(func.count()).select_from(Member)).scalar_one()
         assert count == 1  # only the admin created with the organisation
     with uow() as u:
-        report = members.import_members(u, actor=fx.admin_actor, org=u.session.merge(fx.org),
-                                        rows=rows, base_url=BASE_URL, skip_invalid=True)
+        report = members.import_members(
+            u,
+            actor=fx.admin_actor,
+            org=u.session.merge(fx.org),
+            rows=rows,
+            base_url=BASE_URL,
+            skip_invalid=True,
+        )
         u.commit()
     assert [m.name for m in report.imported] == ["Ana"]
     assert [line for line, _row, _p in report.rejected] == [3, 4]
@@ -224,8 +295,9 @@ def test_login_checks_the_password_and_never_reveals_whether_an_account_exists(
 ) -> None:
     make_user(uow, "ana@example.org")
     with uow() as u:
-        assert accounts.authenticate(u, email="ana@example.org", password=PASSWORD,
-                                     address="1.2.3.4").session_token
+        assert accounts.authenticate(
+            u, email="ana@example.org", password=PASSWORD, address="1.2.3.4"
+        ).session_token
     messages = []
     for email in ("ana@example.org", "ghost@example.org"):
         with uow() as u, pytest.raises(AuthenticationError) as error:
@@ -238,8 +310,9 @@ def test_login_is_rate_limited_per_account(uow: Uow) -> None:
     make_user(uow, "ana@example.org")
     for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT):
         with uow() as u, pytest.raises(AuthenticationError):
-            accounts.authenticate(u, email="ana@example.org", password="bad-password-x",
-                                  address="10.0.0.1")
+            accounts.authenticate(
+                u, email="ana@example.org", password="bad-password-x", address="10.0.0.1"
+            )
     with uow() as u, pytest.raises(RateLimitedError):
         accounts.authenticate(u, email="ana@example.org", password=PASSWORD, address="10.0.0.2")
 
@@ -267,10 +340,13 @@ def test_every_change_is_chained_and_the_chain_verifies(uow: Uow) -> None:
     assert report.ok and report.events == len(events(uow, fx.org.id)) and report.head_seq > 5
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_events SET action = 'forged' WHERE seq = 1",
-    "DELETE FROM audit_events WHERE seq = 1",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET action = 'forged' WHERE seq = 1",
+        "DELETE FROM audit_events WHERE seq = 1",
+    ],
+)
 def test_the_database_refuses_to_change_or_delete_an_event(
     uow: Uow, engine, statement: str
 ) -> None:

@@ -1,4 +1,4 @@
-"""Alembic: the models and the migrations never drift; upgrade and downgrade work on both databases."""
+"""Alembic: models and migrations never drift; upgrade and downgrade work on both databases."""
 
 from __future__ import annotations
 

@@ -28,8 +28,16 @@ AT = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
 def build_log(n: int) -> list[str]:
     lines, prev = [], GENESIS_HASH
     for seq in range(1, n + 1):
-        record = EventRecord("org:1", seq, AT, "user:1", "ballot.cast", "resolution", "7",
-                             {"n": seq, "ratio": Fraction(19, 27)})
+        record = EventRecord(
+            "org:1",
+            seq,
+            AT,
+            "user:1",
+            "ballot.cast",
+            "resolution",
+            "7",
+            {"n": seq, "ratio": Fraction(19, 27)},
+        )
         digest = chain_hash(prev, record)
         lines.append(export_line(record, prev, digest))
         prev = digest
@@ -37,10 +45,19 @@ def build_log(n: int) -> list[str]:
 
 
 def test_canonical_json_sorts_keys_and_writes_exact_numbers_as_strings() -> None:
-    text = canonical_json({"b": Fraction(2, 3), "a": 1, "c": Decimal("0.10"),
-                           "d": date(2026, 1, 2), "e": AT, "f": "é"})
-    assert text == ('{"a":"1","b":"2/3","c":"0.10","d":"2026-01-02",'
-                    '"e":"2026-06-15T09:00:00Z","f":"é"}')
+    text = canonical_json(
+        {
+            "b": Fraction(2, 3),
+            "a": 1,
+            "c": Decimal("0.10"),
+            "d": date(2026, 1, 2),
+            "e": AT,
+            "f": "é",
+        }
+    )
+    assert text == (
+        '{"a":"1","b":"2/3","c":"0.10","d":"2026-01-02","e":"2026-06-15T09:00:00Z","f":"é"}'
+    )
 
 
 def test_floats_are_refused_in_the_log() -> None:
@@ -77,14 +94,23 @@ def test_offline_verifier_accepts_an_intact_export_and_rejects_a_tampered_one(
     lines = build_log(4)
     good = tmp_path / "good.jsonl"
     good.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ok = subprocess.run([sys.executable, "-m", "governance.audit", "verify", str(good)],
-                        capture_output=True, text=True, check=False)
+    ok = subprocess.run(
+        [sys.executable, "-m", "governance.audit", "verify", str(good)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "4 événements" in ok.stdout
     tampered = tmp_path / "bad.jsonl"
-    tampered.write_text("\n".join(lines).replace('"ballot.cast"', '"ballot.changed"', 1) + "\n",
-                        encoding="utf-8")
-    bad = subprocess.run([sys.executable, "-m", "governance.audit", "verify", str(tampered)],
-                         capture_output=True, text=True, check=False)
+    tampered.write_text(
+        "\n".join(lines).replace('"ballot.cast"', '"ballot.changed"', 1) + "\n", encoding="utf-8"
+    )
+    bad = subprocess.run(
+        [sys.executable, "-m", "governance.audit", "verify", str(tampered)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert bad.returncode == 1
     assert "n° 1" in bad.stdout

@@ -76,8 +76,9 @@ def test_outside_a_scic_the_bounds_are_settings() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.fractions(min_value=0, max_value=100, max_denominator=1000), min_size=3,
-                max_size=8))
+@given(
+    st.lists(st.fractions(min_value=0, max_value=100, max_denominator=1000), min_size=3, max_size=8)
+)
 def test_weights_are_accepted_exactly_when_they_meet_every_scic_rule(
     weights: list[Fraction],
 ) -> None:
