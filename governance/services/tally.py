@@ -79,7 +79,8 @@ def quorum_check(
     source = "statuts" if rule.source == "statutes" else "défaut légal"
     basis = "par collège pondéré" if rule.basis == "college_weighted" else "par tête"
     return QuorumCheck(
-        rule=f"{kind}, {convocation}e convocation : {required} ({basis}, {source})",
+        rule=f"{kind}, {convocation}{'re' if convocation == 1 else 'e'} convocation : "
+        f"{required} ({basis}, {source})",
         ratio=result.fraction if result.fraction is not None else Fraction(0),
         reached=result.reached,
     )

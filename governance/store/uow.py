@@ -74,7 +74,11 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
+        # close() ends the transaction (a rollback, if nothing was committed) and detaches the
+        # loaded objects without expiring them, so a page can still read what it loaded; after
+        # a failure, rollback() expires them too, so no half-written state is ever read.
+        if exc_type is not None:
+            self.session.rollback()
         self.session.close()
 
     def now(self) -> datetime:
