@@ -1113,16 +1113,24 @@ def _college_names(uow: UnitOfWork, org: Organisation) -> dict[int, str]:
 
 
 def compute_result(
-    uow: UnitOfWork, org: Organisation, resolution: Resolution, *, quorate: bool
+    uow: UnitOfWork,
+    org: Organisation,
+    resolution: Resolution,
+    *,
+    quorate: bool,
+    members: dict[int | None, int] | None = None,
 ) -> dict[str, Any]:
-    """Tally the stored ballots with the statutes version frozen at opening (plain JSON dict)."""
+    """Tally the stored ballots with the statutes version frozen at opening (plain JSON dict).
+
+    ``members`` (college → associates) defaults to today's; a recount passes the stored ones.
+    """
     version, statutes = _statutes_of(uow, resolution)
     return tallies.tally_resolution(
         statutes=statutes,
         statutes_version=version.number,
         majority=Majority.parse(resolution.majority),
         counts=counts_by_college(uow, resolution),
-        members=members_by_college(uow, org),
+        members=members if members is not None else members_by_college(uow, org),
         college_names=_college_names(uow, org),
         quorate=quorate,
     )

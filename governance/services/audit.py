@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 from governance.i18n import M, Message
 from governance.rules.audit_chain import EventRecord, export_line, verify_events
 from governance.services.authz import Actor, require
-from governance.store.tables import AuditEvent, AuditHead, Organisation
+from governance.store.tables import (
+    AuditEvent,
+    AuditHead,
+    Ballot,
+    Emargement,
+    Organisation,
+    Resolution,
+    SecretBallot,
+)
 from governance.store.uow import SITE_CHAIN, UnitOfWork, org_chain
 
 AUDIT_ROLES = frozenset({"auditor", "admin"})
@@ -113,6 +121,8 @@ def verify_chain(
                 ),
             )
         )
+    if chain.startswith("org:"):
+        findings.extend(verify_records(uow, int(chain.split(":", 1)[1])))
     if progress is not None:
         progress(count)
     return AuditReport(
@@ -153,3 +163,127 @@ def count_events(uow: UnitOfWork, chain: str) -> int:
             select(func.count()).select_from(AuditEvent).where(AuditEvent.chain == chain)
         ).scalar_one()
     )
+
+
+def verify_records(uow: UnitOfWork, org_id: int) -> list[AuditFinding]:
+    """Recount every stored result and check ballots against émargements and closing times."""
+    from governance.services import assemblies as ga  # late: assemblies builds on this module
+
+    org = uow.session.get(Organisation, org_id)
+    if org is None:
+        return []
+    findings: list[AuditFinding] = []
+    resolutions = uow.session.execute(
+        select(Resolution).where(Resolution.org_id == org.id, Resolution.status == "closed")
+    ).scalars()
+    for resolution in resolutions:
+        record = f"resolution:{resolution.id}"
+        if resolution.secret:
+            ballots = uow.session.execute(
+                select(func.count())
+                .select_from(SecretBallot)
+                .where(SecretBallot.resolution_id == resolution.id)
+            ).scalar_one()
+            signed = uow.session.execute(
+                select(func.count())
+                .select_from(Emargement)
+                .where(Emargement.resolution_id == resolution.id)
+            ).scalar_one()
+            if ballots != signed:
+                findings.append(
+                    AuditFinding(
+                        "ballots",
+                        record,
+                        M(
+                            "Résolution {id} : {b} bulletins secrets pour {e} émargements.",
+                            id=resolution.id,
+                            b=ballots,
+                            e=signed,
+                        ),
+                    )
+                )
+            late_rows = (
+                select(func.count())
+                .select_from(Emargement)
+                .where(
+                    Emargement.resolution_id == resolution.id,
+                    Emargement.channel != "blank_proxy",
+                    Emargement.at > resolution.closed_at,
+                )
+            )
+        else:
+            late_rows = (
+                select(func.count())
+                .select_from(Ballot)
+                .where(
+                    Ballot.resolution_id == resolution.id,
+                    Ballot.channel != "blank_proxy",
+                    Ballot.cast_at > resolution.closed_at,
+                )
+            )
+        late = uow.session.execute(late_rows).scalar_one()
+        if late:
+            findings.append(
+                AuditFinding(
+                    "ballots",
+                    record,
+                    M(
+                        "Résolution {id} : {n} bulletin(s) postérieur(s) à la clôture.",
+                        id=resolution.id,
+                        n=late,
+                    ),
+                )
+            )
+        if not resolution.result:
+            findings.append(
+                AuditFinding(
+                    "results",
+                    record,
+                    M("Résolution {id} close sans résultat enregistré.", id=resolution.id),
+                )
+            )
+            continue
+        stored = json.loads(resolution.result)
+        members: dict[int | None, int] = {
+            int(c["id"]): int(c["members"]) for c in stored.get("colleges", [])
+        }
+        recount = ga.compute_result(
+            uow, org, resolution, quorate=bool(stored.get("quorate")), members=members or None
+        )
+        for key in ("for_ratio", "adopted"):
+            if recount.get(key) != stored.get(key):
+                findings.append(
+                    AuditFinding(
+                        "results",
+                        record,
+                        M(
+                            "Résolution {id} : le recomptage donne {key} = {new}, le résultat "
+                            "enregistré {old}.",
+                            id=resolution.id,
+                            key=key,
+                            new=recount.get(key),
+                            old=stored.get(key),
+                        ),
+                    )
+                )
+        recounted = {c["id"]: c for c in recount["colleges"]}
+        for college in stored.get("colleges", []):
+            again = recounted.get(college["id"], {})
+            for key in ("for", "against", "abstain", "blank", "null"):
+                if again.get(key) != college.get(key):
+                    findings.append(
+                        AuditFinding(
+                            "results",
+                            record,
+                            M(
+                                "Résolution {id}, collège {college} : {key} recompté {new}, "
+                                "enregistré {old}.",
+                                id=resolution.id,
+                                college=college["name"],
+                                key=key,
+                                new=again.get(key),
+                                old=college.get(key),
+                            ),
+                        )
+                    )
+    return findings

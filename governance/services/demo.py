@@ -104,7 +104,8 @@ PEOPLE: tuple[DemoPerson, ...] = (
         "Commune de Saint-Aubin-du-Terreau", "collectivites", representative="Françoise Delmas"
     ),
     DemoPerson(
-        "Communauté de communes du Val Commun", "collectivites",
+        "Communauté de communes du Val Commun",
+        "collectivites",
         representative="Jean-Michel Arnaud",
     ),
     DemoPerson("Thomas Lefèvre", "salaries", ("jardinier",), "jardinier (coordinateur)"),
@@ -119,10 +120,14 @@ PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("Gérard Pons", None, ("auditor",), "réviseur coopératif (auditeur)"),
 )
 
-GENERAL_CIRCLE = ("Cercle général", "Veiller à la raison d'être de Terreau Commun et relier ses "
-                  "cercles.")
-LAUNCHERS_CIRCLE = ("Lanceurs d'avenir", "Faire germer les projets des pionniers et les "
-                    "accompagner jusqu'à leur financement.")
+GENERAL_CIRCLE = (
+    "Cercle général",
+    "Veiller à la raison d'être de Terreau Commun et relier ses cercles.",
+)
+LAUNCHERS_CIRCLE = (
+    "Lanceurs d'avenir",
+    "Faire germer les projets des pionniers et les accompagner jusqu'à leur financement.",
+)
 # (circle, person, link, circle roles)
 CIRCLE_LINKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (GENERAL_CIRCLE[0], "Camille Martin", "leader", ()),
@@ -220,8 +225,12 @@ def seed_demo(
             if progress is not None:
                 progress(total, total)
             return DemoReport(
-                False, existing.slug, existing.name, _member_count(uow, existing),
-                demo_logins(), login_url,
+                False,
+                existing.slug,
+                existing.name,
+                _member_count(uow, existing),
+                demo_logins(),
+                login_url,
             )
         for login in demo_logins():
             accounts.create_user(
@@ -276,14 +285,23 @@ def seed_demo(
             uow, actor=admin, org=org, name=GENERAL_CIRCLE[0], aim=GENERAL_CIRCLE[1]
         )
         launchers = circles.create_circle(
-            uow, actor=admin, org=org, name=LAUNCHERS_CIRCLE[0], aim=LAUNCHERS_CIRCLE[1],
+            uow,
+            actor=admin,
+            org=org,
+            name=LAUNCHERS_CIRCLE[0],
+            aim=LAUNCHERS_CIRCLE[1],
             parent=general,
         )
         by_name = {general.name: general, launchers.name: launchers}
         for circle_name, person_name, link, roles in CIRCLE_LINKS:
             circles.add_circle_member(
-                uow, actor=admin, org=org, circle=by_name[circle_name],
-                member=people[person_name], link=link, roles=roles,
+                uow,
+                actor=admin,
+                org=org,
+                circle=by_name[circle_name],
+                member=people[person_name],
+                link=link,
+                roles=roles,
             )
         step()
         report = DemoReport(True, org.slug, org.name, len(people), demo_logins(), login_url)

@@ -600,3 +600,24 @@ def test_adopting_a_statutes_draft_switches_the_weights_for_later_votes(uow: Uow
     assert shown["rule"]["statutes_version"] == "2"
     weights = {c["name"]: c["weight"] for c in shown["colleges"]}
     assert weights["Salariés"] == "20" and weights["Fondateurs"] == "30"
+
+
+def test_audit_verification_recounts_results_and_finds_a_forged_ballot(uow: Uow, engine) -> None:
+    from sqlalchemy import text
+
+    from governance.services import audit
+
+    fx, people = make_assembly_org(uow)
+    _, (rid,) = opened(uow, fx, people)
+    for m in people["Fondateurs"]:
+        vote(uow, fx, m, rid, "for")
+    vote(uow, fx, people["Salariés"][0], rid, "against")
+    run(uow, ga.close_resolution, fx, resolution_id=rid)
+    with uow() as u:
+        assert audit.verify_org(u, actor=fx.admin_actor, org=u.session.merge(fx.org)).ok
+    with engine.begin() as conn:  # someone edits a ballot behind the application's back
+        conn.execute(text("UPDATE ballots SET choice = 'for' WHERE choice = 'against'"))
+    with uow() as u:
+        report = audit.verify_org(u, actor=fx.admin_actor, org=u.session.merge(fx.org))
+    assert not report.ok
+    assert any(f.record == f"resolution:{rid}" and f.check == "results" for f in report.findings)
