@@ -62,9 +62,7 @@ def canonical_value(value: Any) -> Any:
 
 def canonical_json(value: Any) -> str:
     """Serialise with sorted keys, no whitespace, UTF-8 kept, exact numbers as strings."""
-    return json.dumps(
-        _canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    return json.dumps(_canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)

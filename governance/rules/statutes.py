@@ -57,8 +57,10 @@ def parse_exact(raw: Any, field_name: str) -> Fraction:
     if isinstance(raw, bool | float):
         raise ValidationError.single(
             field_name,
-            M("{field} : nombre exact attendu (entier, décimal ou fraction en texte).",
-              field=field_name),
+            M(
+                "{field} : nombre exact attendu (entier, décimal ou fraction en texte).",
+                field=field_name,
+            ),
         )
     if isinstance(raw, int):
         value = Fraction(raw)
@@ -80,8 +82,11 @@ def parse_exact(raw: Any, field_name: str) -> Fraction:
     else:
         raise ValidationError.single(
             field_name,
-            M("{field} : « {value} » n'est pas un nombre exact positif (ex. 40, 33.5 ou 2/3).",
-              field=field_name, value=str(raw)),
+            M(
+                "{field} : « {value} » n'est pas un nombre exact positif (ex. 40, 33.5 ou 2/3).",
+                field=field_name,
+                value=str(raw),
+            ),
         )
     if value < 0:
         raise ValidationError.single(
@@ -204,9 +209,7 @@ class Statutes:
     abstention_policy: str = "excluded"
     empty_college_policy: str = "redistribute"
     silent_college_policy: str = "redistribute"
-    aggregation: Mapping[str, str] = field(
-        default_factory=lambda: {"kind": "proportional"}
-    )
+    aggregation: Mapping[str, str] = field(default_factory=lambda: {"kind": "proportional"})
     quorum_basis: str = "per_head"
     quorum: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
     majority_defaults: Mapping[str, str] = field(default_factory=dict)
@@ -313,8 +316,12 @@ def _choice(key: str, raw: Any, allowed: Sequence[str]) -> str:
     if not isinstance(raw, str) or raw not in allowed:
         raise ValidationError.single(
             key,
-            M("{field} doit valoir {values} (reçu « {value} »).",
-              field=key, values=", ".join(allowed), value=str(raw)),
+            M(
+                "{field} doit valoir {values} (reçu « {value} »).",
+                field=key,
+                values=", ".join(allowed),
+                value=str(raw),
+            ),
         )
     return raw
 

@@ -36,6 +36,7 @@ from governance.services.authz import (
 )
 from governance.services.orgs import (
     INCOMPLETE_CODES,
+    check_draft_complete,
     compliance_findings,
     current_version,
     load_statutes,
@@ -275,6 +276,7 @@ def add_resolution(
                 )
             )
         else:
+            check_draft_complete(draft)
             draft_id = draft.id
     if problems:
         raise ValidationError(problems)
@@ -733,6 +735,13 @@ def open_resolution(
         when = _parse_when(deadline, "deadline")
         if when <= uow.now():
             raise ValidationError.single("deadline", M("L'échéance doit être dans le futur."))
+    if resolution.adopts_statutes_id is not None:
+        draft = uow.session.get(StatutesVersion, resolution.adopts_statutes_id)
+        if draft is None or draft.status != "draft":
+            raise ConflictError(
+                M("Ce projet de statuts n'est plus un projet : ouvrez une nouvelle résolution.")
+            )
+        check_draft_complete(draft)
     version = current_version(uow, org)
     resolution.status = "open"
     resolution.opened_at = uow.now()

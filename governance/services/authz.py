@@ -81,15 +81,16 @@ def roles_in(session: Session, actor: Actor, org_id: int) -> frozenset[str]:
 
 def get_org(session: Session, slug_or_id: str | int) -> Organisation:
     """Load an organisation by slug or id, or raise NotFoundError."""
-    if isinstance(slug_or_id, int) or str(slug_or_id).isdigit():
-        org = session.get(Organisation, int(slug_or_id))
-        if org is None:
-            org = session.execute(
-                select(Organisation).where(Organisation.slug == str(slug_or_id))
-            ).scalar_one_or_none()
-    else:
+    key = str(slug_or_id)
+    # Keys no organisation can have never reach the database (NUL, over-long text).
+    if "\x00" in key or len(key) > 64:
+        raise NotFoundError(M("Organisation introuvable."))
+    org = None
+    if key.isdigit() and int(key) <= 2**31 - 1:  # an id (ids are 32-bit on PostgreSQL)
+        org = session.get(Organisation, int(key))
+    if org is None:
         org = session.execute(
-            select(Organisation).where(Organisation.slug == slug_or_id)
+            select(Organisation).where(Organisation.slug == key)
         ).scalar_one_or_none()
     if org is None:
         raise NotFoundError(M("Organisation introuvable."))

@@ -297,11 +297,17 @@ def list_members(
     if not include_departed:
         stmt = stmt.where(Member.departed_on.is_(None))
     if query:
-        like = f"%{query.strip().lower()}%"
+        escaped = (
+            query.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        )
+        like = f"%{escaped}%"
         from sqlalchemy import func
 
         stmt = stmt.where(
-            or_(func.lower(Member.name).like(like), func.lower(Member.skills).like(like))
+            or_(
+                func.lower(Member.name).like(like, escape="\\"),
+                func.lower(Member.skills).like(like, escape="\\"),
+            )
         )
     return list(uow.session.execute(stmt.order_by(Member.name, Member.id)).scalars())
 
@@ -427,6 +433,8 @@ def update_member(
             "reason": member.departure_reason,
             "shares_returned": member.shares_returned,
         }
+    if not changes:
+        return member  # nothing changed: nothing to log
     uow.record(
         actor=actor.label,
         action=action,

@@ -59,6 +59,10 @@ def create_org(
     """Create an organisation in setup mode; its creator becomes its admin."""
     if not (actor.system or actor.is_superuser):
         raise PermissionDeniedError(M("Seul un super-administrateur peut créer une organisation."))
+    if actor.token_org_id is not None:
+        raise PermissionDeniedError(
+            M("Ce jeton est limité à une organisation : il ne peut pas en créer une autre.")
+        )
     problems: list[FieldProblem] = []
     slug = slug.strip().lower()
     if not SLUG_RE.match(slug):
@@ -315,13 +319,17 @@ def update_current_statutes(
 def save_draft(
     uow: UnitOfWork, *, actor: Actor, org: Organisation, patch: Mapping[str, Any]
 ) -> Statutes:
-    """Create or amend the statutes draft; it takes effect only through an adopted resolution."""
+    """Create or amend the statutes draft; it takes effect only through an adopted resolution.
+
+    A draft may be incomplete while it is worked on (weights not yet summing to 100, a college
+    just added); it can be put to the vote only once it has no error left.
+    """
     require_admin(uow.session, actor, org)
     current = current_version(uow, org)
     draft = _version(uow, org, "draft")
     base = load_statutes(draft) if draft else load_statutes(current)
     new = _apply_patch(uow, org, base, patch)
-    _refuse_errors(validate_statutes(new), allow_incomplete=False)
+    _refuse_errors(validate_statutes(new), allow_incomplete=True)
     if draft is None:
         number = (
             max(
@@ -354,6 +362,19 @@ def save_draft(
         },
     )
     return new
+
+
+def check_draft_complete(draft: StatutesVersion) -> None:
+    """Refuse to put an incomplete or invalid statutes draft to the vote (409, naming the rule)."""
+    errors = [f for f in validate_statutes(load_statutes(draft)) if f.severity == "error"]
+    if errors:
+        raise ConflictError(
+            M(
+                "Le projet de statuts n'est pas prêt à être voté : {problem}",
+                problem=errors[0].message,
+            ),
+            field="adopts_statutes_draft",
+        )
 
 
 def compliance(uow: UnitOfWork, *, actor: Actor, org: Organisation) -> list[Finding]:

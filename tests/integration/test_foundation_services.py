@@ -128,16 +128,56 @@ def test_setup_mode_edits_statutes_directly_then_only_drafts(uow: Uow) -> None:
     assert events(uow, fx.org.id)[-1] == "statutes.draft_saved"
 
 
-def test_a_draft_with_weights_not_summing_to_one_hundred_is_refused(uow: Uow) -> None:
+def test_an_incomplete_draft_is_kept_but_cannot_be_put_to_the_vote(uow: Uow) -> None:
+    from governance.services import assemblies as ga
+
     fx = make_org(uow)
-    with uow() as u, pytest.raises(ValidationError) as error:
-        orgs.save_draft(
+    with uow() as u:
+        org = u.session.merge(fx.org)
+        orgs.save_draft(u, actor=fx.admin_actor, org=org, patch={"colleges": {"Fondateurs": "30"}})
+        u.commit()
+    with uow() as u:
+        view = orgs.view_statutes(u, actor=fx.admin_actor, org=u.session.merge(fx.org))
+        assert [f.code for f in view.draft_findings if f.severity == "error"] == ["weights_sum"]
+        assembly = ga.create_assembly(
             u,
             actor=fx.admin_actor,
             org=u.session.merge(fx.org),
-            patch={"colleges": {"Fondateurs": "30"}},
+            title="AGE",
+            kind="AGE",
+            convocation=1,
+            scheduled_at="2026-07-01T18:00:00+02:00",
         )
-    assert "90 %" in error.value.problems[0].message.render()
+        with pytest.raises(ConflictError) as error:
+            ga.add_resolution(
+                u,
+                actor=fx.admin_actor,
+                org=u.session.merge(fx.org),
+                assembly_id=assembly.id,
+                title="Statuts",
+                text="Adopte.",
+                kind="statutes_change",
+                adopts_statutes_draft=True,
+            )
+    assert "90 %" in str(error.value)
+
+
+def test_a_college_added_after_setup_goes_into_the_draft(uow: Uow) -> None:
+    fx = make_org(uow)
+    with uow() as u:
+        org = u.session.merge(fx.org)
+        org.setup_closed_at = u.now()
+        u.commit()
+    with uow() as u:
+        org = u.session.merge(fx.org)
+        orgs.add_college(u, actor=fx.admin_actor, org=org, name="Fournisseurs", weight="10")
+        orgs.save_draft(u, actor=fx.admin_actor, org=org, patch={"colleges": {"Fondateurs": "30"}})
+        u.commit()
+    with uow() as u:
+        view = orgs.view_statutes(u, actor=fx.admin_actor, org=u.session.merge(fx.org))
+        assert len(view.statutes.colleges) == 4  # in force: unchanged
+        assert view.draft_statutes is not None and len(view.draft_statutes.colleges) == 5
+        assert not [f for f in view.draft_findings if f.severity == "error"]
 
 
 def test_adding_a_member_invites_them_after_commit(uow: Uow, outbox) -> None:
