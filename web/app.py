@@ -7,10 +7,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from governance.errors import DomainError, ValidationError
@@ -56,7 +57,9 @@ def create_app(
     app.state.clock = clock
 
     @app.middleware("http")
-    async def language(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def language(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         chosen = i18n.pick_language(
             request.query_params.get("lang") if is_api(request) else None,
             request.cookies.get(LANGUAGE_COOKIE),
@@ -107,15 +110,17 @@ def _install_error_handlers(app: FastAPI) -> None:
             elif error.field:
                 body["errors"] = [{"field": error.field, "message": message}]
             return JSONResponse(body, status_code=error.status)
-        if error.status == 401 or (error.status == 403 and getattr(request.state, "user", None) is None):
+        anonymous = getattr(request.state, "user", None) is None
+        if error.status == 401 or (error.status == 403 and anonymous):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return render(
             request, "errors/error.html", {"status": error.status, "message": message},
             status_code=error.status,
         )
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, error: HTTPException) -> Response:
+    # Starlette's class: also catches the router's own 404 and 405 (FastAPI's is a subclass).
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if error.detail == "csrf":
             message = i18n.gettext(
                 "Le formulaire a expiré ou ne vient pas de Terreau (jeton CSRF invalide). "
@@ -124,7 +129,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         else:
             message = i18n.gettext(_STATUS_TEXT.get(error.status_code, "Erreur."))
         if is_api(request):
-            return JSONResponse({"detail": message}, status_code=error.status_code, headers=error.headers)
+            return JSONResponse(
+                {"detail": message}, status_code=error.status_code, headers=error.headers
+            )
         return render(
             request, "errors/error.html", {"status": error.status_code, "message": message},
             status_code=error.status_code,

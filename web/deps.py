@@ -42,6 +42,10 @@ def get_current_user(request: Request) -> User | None:
             user = accounts.resolve_session(uow, token)
             if user is None:
                 request.session.pop(SESSION_KEY, None)
+            else:
+                # Detach it loaded: closing a read-only unit of work rolls back, which would
+                # otherwise expire the object and make every attribute access fail.
+                uow.session.expunge(user)
     request.state.user = user
     return user
 
@@ -52,7 +56,9 @@ def get_actor(user: Annotated[User | None, Depends(get_current_user)]) -> Actor:
 
 def get_org_by_slug(request: Request, org: str) -> Organisation:
     with make_uow(request, write=False) as uow:
-        return get_org(uow.session, org)
+        found = get_org(uow.session, org)
+        uow.session.expunge(found)  # keep its loaded attributes once the session closes
+        return found
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

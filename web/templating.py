@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from web import i18n
@@ -36,7 +36,11 @@ env.filters.update(
 
 
 def is_htmx(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """An htmx swap asking for a fragment (a history restore after a cache miss wants the page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def render(
@@ -51,7 +55,7 @@ def render(
     context = dict(context or {})
     context.setdefault("user", getattr(request.state, "user", None))
     if block is not None and is_htmx(request):
-        response: HTMLResponse = templates.TemplateResponse(
+        response: Response = templates.TemplateResponse(
             request, name, context, status_code=status_code, block_name=block
         )
     else:

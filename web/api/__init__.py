@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.api import orgs
+from web.api import assemblies, audit, orgs
 
-routers: list[APIRouter] = [orgs.router]
+routers: list[APIRouter] = [
+    orgs.router,
+    assemblies.router,
+    assemblies.public_router,
+    audit.router,
+]

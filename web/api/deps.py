@@ -29,6 +29,10 @@ ApiActor = Annotated[Actor, Depends(get_api_actor)]
 def exact(value: Fraction | int) -> dict[str, str]:
     """An exact number for JSON: the fraction string and a display value rounded to 2 places."""
     value = Fraction(value)
-    text = str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    text = (
+        str(value.numerator)
+        if value.denominator == 1
+        else f"{value.numerator}/{value.denominator}"
+    )
     display = f"{float(value):.2f}"
     return {"exact": text, "display": display}

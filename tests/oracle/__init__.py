@@ -1,0 +1,1 @@
+"""Cross-checks of the voting kernels against reference libraries (pref_voting)."""

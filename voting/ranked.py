@@ -1,0 +1,630 @@
+"""Ranked ballots (full or partial rankings, ties, exact integer weights): the weighted pairwise
+matrix in numpy, then Schulze, ranked pairs, Copeland, Borda and minimax with a declared tie-break.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from voting.errors import VotingInputError
+from voting.tiebreak import (
+    TieBreakStep,
+    break_ties,
+    priority_order,
+    tiers_from_keys,
+)
+
+_INT64_LIMIT = 2**63
+_PAIRWISE_CHUNK_CELLS = 2_000_000
+_WEIGHT_TYPE_MESSAGE = "Les poids des bulletins doivent être des entiers ou des fractions."
+
+WeightsInput = Sequence[int | Fraction] | NDArray[np.integer[Any]] | None
+Ranking = Sequence[int | Sequence[int] | frozenset[int] | set[int]]
+
+
+def scale_weights(weights: WeightsInput, n_ballots: int) -> tuple[NDArray[np.int64], int]:
+    """Turn exact ballot weights into int64 integers: Fractions are multiplied by the least common
+    multiple of their denominators (returned as the scale). ``None`` gives weight 1 to every ballot.
+    """
+    if weights is None:
+        return np.ones(n_ballots, dtype=np.int64), 1
+    if isinstance(weights, np.ndarray):
+        if not np.issubdtype(weights.dtype, np.integer):
+            raise VotingInputError(_WEIGHT_TYPE_MESSAGE)
+        array = weights.astype(np.int64, copy=False)
+        if array.shape != (n_ballots,):
+            raise VotingInputError(f"{array.shape[0]} poids pour {n_ballots} bulletins.")
+        if array.size and int(array.min()) < 0:
+            raise VotingInputError("Le poids d'un bulletin ne peut pas être négatif.")
+        return array, 1
+    exact: list[Fraction] = []
+    for weight in weights:
+        if isinstance(weight, float | bool) or not isinstance(weight, Fraction | int | np.integer):
+            raise VotingInputError(_WEIGHT_TYPE_MESSAGE)
+        exact.append(Fraction(int(weight)) if isinstance(weight, np.integer) else Fraction(weight))
+    if len(exact) != n_ballots:
+        raise VotingInputError(f"{len(exact)} poids pour {n_ballots} bulletins.")
+    if any(w < 0 for w in exact):
+        raise VotingInputError("Le poids d'un bulletin ne peut pas être négatif.")
+    scale = math.lcm(*(w.denominator for w in exact)) if exact else 1
+    scaled = [int(w * scale) for w in exact]
+    if scaled and max(scaled) >= _INT64_LIMIT:
+        raise VotingInputError("Poids de bulletins trop grands une fois mis au même dénominateur.")
+    return np.asarray(scaled, dtype=np.int64).reshape(n_ballots), scale
+
+
+def _total_weight(weights: NDArray[np.int64]) -> int:
+    if weights.size == 0:
+        return 0
+    if int(weights.max()) * weights.size < _INT64_LIMIT:
+        return int(weights.sum())
+    total = sum(int(w) for w in weights)
+    if total >= _INT64_LIMIT:
+        raise VotingInputError("Poids total des bulletins trop grand (dépasse 2^63).")
+    return total
+
+
+def _read_only(array: NDArray[Any]) -> NDArray[Any]:
+    view = array.view()
+    view.setflags(write=False)
+    return view
+
+
+@dataclass(frozen=True, eq=False)
+class RankedBallots:
+    """Ranked ballots as an (n_ballots, n_candidates) rank matrix: 0 is first, equal ranks are
+    ties, and an unranked candidate gets ``n_candidates`` (below every ranked one, tied with the
+    other unranked ones, as Debian counts). ``weights`` are exact integers (``weight_scale`` is
+    the common denominator used when the caller gave Fractions).
+    """
+
+    ranks: NDArray[np.integer[Any]]
+    weights: NDArray[np.int64]
+    candidates: tuple[str, ...]
+    weight_scale: int = 1
+
+    def __post_init__(self) -> None:
+        ranks = np.asarray(self.ranks)
+        m = len(self.candidates)
+        if m < 1:
+            raise VotingInputError("Il faut au moins un candidat.")
+        if ranks.ndim != 2 or ranks.shape[1] != m or not np.issubdtype(ranks.dtype, np.integer):
+            raise VotingInputError(
+                f"La matrice des rangs doit être d'entiers, de forme (bulletins, {m})."
+            )
+        if ranks.size and (int(ranks.min()) < 0 or int(ranks.max()) > m):
+            raise VotingInputError(f"Les rangs doivent être entre 0 et {m} (non classé).")
+        small = np.int8 if m < 127 else np.int16 if m < 32767 else np.int32
+        if ranks.dtype != small:
+            ranks = ranks.astype(small)
+        weights = np.asarray(self.weights, dtype=np.int64)
+        if weights.shape != (ranks.shape[0],):
+            raise VotingInputError(f"{weights.shape} poids pour {ranks.shape[0]} bulletins.")
+        if weights.size and int(weights.min()) < 0:
+            raise VotingInputError("Le poids d'un bulletin ne peut pas être négatif.")
+        object.__setattr__(self, "ranks", _read_only(ranks))
+        object.__setattr__(self, "weights", _read_only(weights))
+        object.__setattr__(self, "candidates", tuple(str(c) for c in self.candidates))
+
+    @property
+    def n_ballots(self) -> int:
+        return int(self.ranks.shape[0])
+
+    @property
+    def n_candidates(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def total_weight(self) -> int:
+        """Sum of the (scaled) weights, exact."""
+        return _total_weight(self.weights)
+
+    @classmethod
+    def from_ranks(
+        cls,
+        ranks: NDArray[np.integer[Any]] | Sequence[Sequence[int]],
+        candidates: Sequence[str],
+        weights: WeightsInput = None,
+    ) -> RankedBallots:
+        """Build from a rank matrix (see the class docstring) and optional exact weights."""
+        array = np.asarray(ranks)
+        if array.ndim != 2:
+            array = array.reshape(-1, len(candidates))
+        scaled, scale = scale_weights(weights, array.shape[0])
+        return cls(array, scaled, tuple(candidates), scale)
+
+    @classmethod
+    def from_orders(
+        cls,
+        orders: NDArray[np.integer[Any]],
+        candidates: Sequence[str],
+        weights: WeightsInput = None,
+    ) -> RankedBallots:
+        """Build from complete strict rankings: ``orders[i, k]`` is the candidate ballot i puts at
+        position k."""
+        array = np.asarray(orders)
+        m = len(candidates)
+        if array.ndim != 2 or array.shape[1] != m:
+            raise VotingInputError(f"Chaque classement complet doit citer les {m} candidats.")
+        ranks = np.empty(array.shape, dtype=np.int16)
+        np.put_along_axis(ranks, array.astype(np.intp), np.arange(m, dtype=np.int16)[None, :], 1)
+        if array.size and (np.sort(array, axis=1) != np.arange(m)).any():
+            raise VotingInputError("Un classement complet doit citer chaque candidat une fois.")
+        scaled, scale = scale_weights(weights, array.shape[0])
+        return cls(ranks, scaled, tuple(candidates), scale)
+
+    @classmethod
+    def from_rankings(
+        cls,
+        rankings: Sequence[Ranking],
+        candidates: Sequence[str],
+        weights: WeightsInput = None,
+    ) -> RankedBallots:
+        """Build from rankings written as sequences of candidate indices, best first, where an
+        element may be a group of tied candidates; candidates left out are unranked."""
+        m = len(candidates)
+        ranks = np.full((len(rankings), m), m, dtype=np.int16)
+        for row, ranking in enumerate(rankings):
+            seen: set[int] = set()
+            for position, group in enumerate(ranking):
+                members = (group,) if isinstance(group, int | np.integer) else tuple(group)
+                for candidate in members:
+                    index = int(candidate)
+                    if not 0 <= index < m or index in seen:
+                        raise VotingInputError(
+                            f"Bulletin {row + 1} : candidat {candidate} inconnu ou cité deux fois."
+                        )
+                    seen.add(index)
+                    ranks[row, index] = position
+        scaled, scale = scale_weights(weights, len(rankings))
+        return cls(ranks, scaled, tuple(candidates), scale)
+
+    def ranking_of(self, ballot: int) -> tuple[tuple[int, ...], ...]:
+        """Ballot ``ballot`` as groups of tied candidates, best first (unranked left out)."""
+        row = self.ranks[ballot]
+        levels = sorted({int(r) for r in row if int(r) < self.n_candidates})
+        return tuple(tuple(int(c) for c in np.flatnonzero(row == level)) for level in levels)
+
+
+@dataclass(frozen=True, eq=False)
+class Pairwise:
+    """Weighted pairwise matrix: ``matrix[a, b]`` is the weight of the ballots ranking a strictly
+    above b (a ranked candidate is above an unranked one; two unranked ones are tied)."""
+
+    matrix: NDArray[np.int64]
+    candidates: tuple[str, ...]
+    total_weight: int
+
+    def __post_init__(self) -> None:
+        matrix = np.asarray(self.matrix, dtype=np.int64)
+        m = len(self.candidates)
+        if matrix.shape != (m, m):
+            raise VotingInputError(f"La matrice des duels doit être {m}×{m}.")
+        object.__setattr__(self, "matrix", _read_only(matrix))
+
+    @property
+    def margins(self) -> NDArray[np.int64]:
+        return self.matrix - self.matrix.T
+
+    def as_tuples(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(int(v) for v in row) for row in self.matrix)
+
+
+def pairwise_matrix(ballots: RankedBallots) -> Pairwise:
+    """Build the weighted pairwise matrix, vectorised over ballots in cache-sized chunks.
+
+    Each chunk compares every rank with every other (an (n, m, m) boolean block). Equal weights
+    sum the block as integers then multiply; other weights use an exact int64 ``einsum``.
+    """
+    ranks = ballots.ranks
+    weights = ballots.weights
+    n, m = ranks.shape
+    total = ballots.total_weight
+    matrix = np.zeros((m, m), dtype=np.int64)
+    chunk = max(1, _PAIRWISE_CHUNK_CELLS // (m * m))
+    uniform = n > 0 and bool((weights == weights[0]).all())
+    for start in range(0, n, chunk):
+        block = ranks[start : start + chunk]
+        above = block[:, :, None] < block[:, None, :]
+        if uniform:
+            matrix += above.sum(axis=0, dtype=np.int32 if chunk < 2**31 else np.int64)
+        else:
+            matrix += np.einsum("n,nab->ab", weights[start : start + chunk], above, dtype=np.int64)
+    if uniform:
+        matrix *= weights[0]
+    return Pairwise(matrix, ballots.candidates, total)
+
+
+@dataclass(frozen=True)
+class RankedResult:
+    """Outcome of a ranked-ballot method.
+
+    ``tiers`` is the method's ranking before any tie-break (candidates in one tier are tied);
+    ``co_winners`` the candidates tied for first before the tie-break; ``winner`` and ``order``
+    come after the declared tie-break (``tie_break_order``), whose decisions are in ``tie_break``.
+    ``scores`` is the method's score per candidate when it has one (Copeland, Borda, minimax);
+    ``strongest_paths`` (Schulze) and ``locked`` (ranked pairs, in lock order) explain the result;
+    ``co_winners_exact`` is False only when a ranked pairs search stopped at its budget.
+    """
+
+    method: str
+    candidates: tuple[str, ...]
+    pairwise: tuple[tuple[int, ...], ...]
+    total_weight: int
+    scores: tuple[Fraction, ...] | None
+    tiers: tuple[tuple[int, ...], ...]
+    co_winners: tuple[int, ...]
+    winner: int
+    order: tuple[int, ...]
+    tie_break_order: tuple[int, ...]
+    tie_break: tuple[TieBreakStep, ...]
+    strongest_paths: tuple[tuple[int, ...], ...] | None = None
+    locked: tuple[tuple[int, int], ...] | None = None
+    co_winners_exact: bool = True
+
+    @property
+    def winner_name(self) -> str:
+        return self.candidates[self.winner]
+
+    @property
+    def order_names(self) -> tuple[str, ...]:
+        return tuple(self.candidates[c] for c in self.order)
+
+
+def _as_pairwise(ballots: RankedBallots | Pairwise) -> Pairwise:
+    return ballots if isinstance(ballots, Pairwise) else pairwise_matrix(ballots)
+
+
+def _peel(beats: NDArray[np.bool_]) -> tuple[tuple[int, ...], ...]:
+    """Tiers of an acyclic "beats" relation: repeatedly take the candidates nobody left beats."""
+    remaining = list(range(beats.shape[0]))
+    tiers: list[tuple[int, ...]] = []
+    while remaining:
+        sub = beats[np.ix_(remaining, remaining)]
+        beaten: list[bool] = np.any(sub, axis=0).astype(bool).tolist()
+        unbeaten = [c for c, lost in zip(remaining, beaten, strict=True) if not lost]
+        tier = unbeaten or remaining  # a cycle cannot happen for these methods; stay total anyway
+        tiers.append(tuple(tier))
+        remaining = [c for c in remaining if c not in tier]
+    return tuple(tiers)
+
+
+def _result(
+    method: str,
+    pairwise: Pairwise,
+    tiers: tuple[tuple[int, ...], ...],
+    priority: tuple[int, ...],
+    scores: tuple[Fraction, ...] | None,
+    describe: str,
+    **extra: Any,
+) -> RankedResult:
+    def note(candidate: int) -> str:
+        if scores is None:
+            return describe
+        return f"{describe} {scores[candidate]}"
+
+    order, steps = break_ties(tiers, priority, note)
+    return RankedResult(
+        method=method,
+        candidates=pairwise.candidates,
+        pairwise=pairwise.as_tuples(),
+        total_weight=pairwise.total_weight,
+        scores=scores,
+        tiers=tiers,
+        co_winners=tiers[0],
+        winner=order[0],
+        order=order,
+        tie_break_order=priority,
+        tie_break=steps,
+        **extra,
+    )
+
+
+SchulzeStrength = Literal["winning_votes", "margins"]
+
+
+def schulze(
+    ballots: RankedBallots | Pairwise,
+    *,
+    tie_break: Sequence[int] | None = None,
+    strength: SchulzeStrength = "winning_votes",
+) -> RankedResult:
+    """Schulze method (M. Schulze, Social Choice and Welfare 36, 2011; the Debian constitution
+    A.6): strongest (widest) paths by Floyd–Warshall in numpy, a link a→b existing when a beats b
+    pairwise, with strength its winning votes (default) or its margin. a is ranked above b when
+    the strongest path a→b is stronger than b→a; tiers peel the unbeaten candidates. Tie-break:
+    candidates tied in a tier are ordered by the declared priority (default index order).
+    """
+    pairwise = _as_pairwise(ballots)
+    priority = priority_order(tie_break, len(pairwise.candidates))
+    p = pairwise.matrix
+    wins = p > p.T
+    if strength == "winning_votes":
+        d = np.where(wins, p, 0)
+    elif strength == "margins":
+        d = np.where(wins, p - p.T, 0)
+    else:
+        raise VotingInputError(f"Force de lien inconnue pour Schulze : {strength!r}.")
+    for k in range(d.shape[0]):
+        d = np.maximum(d, np.minimum(d[:, k : k + 1], d[k : k + 1, :]))
+    np.fill_diagonal(d, 0)
+    tiers = _peel(d > d.T)
+    paths = tuple(tuple(int(v) for v in row) for row in d)
+    return _result("schulze", pairwise, tiers, priority, None, "strongest paths equal",
+                   strongest_paths=paths)
+
+
+def copeland(
+    ballots: RankedBallots | Pairwise, *, tie_break: Sequence[int] | None = None
+) -> RankedResult:
+    """Copeland method (A. H. Copeland, 1951): score = pairwise wins − pairwise losses (a pairwise
+    tie counts 0, same order as 1 / ½ / 0 points). Tie-break: equal scores ordered by the declared
+    priority (default index order).
+    """
+    pairwise = _as_pairwise(ballots)
+    priority = priority_order(tie_break, len(pairwise.candidates))
+    margins = pairwise.margins
+    raw = (margins > 0).sum(axis=1) - (margins < 0).sum(axis=1)
+    scores = tuple(Fraction(int(s)) for s in raw)
+    tiers = tiers_from_keys(scores, lambda x, y: x > y)
+    return _result("copeland", pairwise, tiers, priority, scores, "Copeland score")
+
+
+def borda(
+    ballots: RankedBallots | Pairwise, *, tie_break: Sequence[int] | None = None
+) -> RankedResult:
+    """Borda count (J.-C. de Borda, 1781), averaged for ties: on each ballot a candidate gets one
+    point per candidate ranked strictly below it and half a point per candidate tied with it
+    (unranked candidates are tied last), so a full ranking gives m−1, …, 1, 0. Computed exactly
+    from the pairwise matrix: ((m−1)·W + Σ_b margin(a, b)) / 2. Tie-break: equal scores ordered by
+    the declared priority (default index order).
+    """
+    pairwise = _as_pairwise(ballots)
+    priority = priority_order(tie_break, len(pairwise.candidates))
+    m = len(pairwise.candidates)
+    doubled = pairwise.margins.sum(axis=1)
+    scores = tuple(Fraction((m - 1) * pairwise.total_weight + int(s), 2) for s in doubled)
+    tiers = tiers_from_keys(scores, lambda x, y: x > y)
+    return _result("borda", pairwise, tiers, priority, scores, "Borda score")
+
+
+MinimaxStrength = Literal["margins", "winning_votes", "pairwise_opposition"]
+
+
+def minimax(
+    ballots: RankedBallots | Pairwise,
+    *,
+    tie_break: Sequence[int] | None = None,
+    strength: MinimaxStrength = "margins",
+) -> RankedResult:
+    """Minimax (Simpson–Kramer): a candidate's score is its worst pairwise defeat, lowest score
+    wins. Defeat strength: ``margins`` (default; margin of b over a when b beats a, else 0),
+    ``winning_votes`` (votes for b over a when b beats a, else 0) or ``pairwise_opposition``
+    (votes for b over a, beaten or not). All three agree on complete strict rankings. Tie-break:
+    equal scores ordered by the declared priority (default index order).
+    """
+    pairwise = _as_pairwise(ballots)
+    priority = priority_order(tie_break, len(pairwise.candidates))
+    p = pairwise.matrix
+    beaten_by = p < p.T  # [a, b]: b beats a
+    if strength == "margins":
+        defeats = np.where(beaten_by, p.T - p, 0)
+    elif strength == "winning_votes":
+        defeats = np.where(beaten_by, p.T, 0)
+    elif strength == "pairwise_opposition":
+        defeats = p.T.copy()
+        np.fill_diagonal(defeats, 0)
+    else:
+        raise VotingInputError(f"Force de défaite inconnue pour minimax : {strength!r}.")
+    scores = tuple(Fraction(int(s)) for s in defeats.max(axis=1))
+    tiers = tiers_from_keys(scores, lambda x, y: x < y)
+    return _result("minimax", pairwise, tiers, priority, scores, f"minimax ({strength}) score")
+
+
+@dataclass
+class _LockRun:
+    reach: list[int]  # reach[x]: bit mask of the candidates x is locked above (transitively)
+    locked: list[tuple[int, int]]
+    sources: tuple[int, ...]  # unbeaten in the graph of positive margins
+    contested: list[tuple[int, tuple[tuple[int, int], ...]]]  # (margin, pairs in order)
+    settled_ties: list[tuple[int, int]]
+
+
+def _lock(reach: list[int], winner: int, loser: int) -> bool:
+    """Lock winner→loser unless it creates a cycle (loser already reaches winner)."""
+    if (reach[loser] >> winner) & 1:
+        return False
+    gained = (1 << loser) | reach[loser]
+    for x in range(len(reach)):
+        if x == winner or (reach[x] >> winner) & 1:
+            reach[x] |= gained
+    return True
+
+
+def _sources(reach: Sequence[int]) -> tuple[int, ...]:
+    beaten = 0
+    for mask in reach:
+        beaten |= mask
+    return tuple(c for c in range(len(reach)) if not (beaten >> c) & 1)
+
+
+def _margin_groups(
+    margins: NDArray[np.int64], position: dict[int, int]
+) -> list[tuple[int, list[tuple[int, int]]]]:
+    """Positive-margin pairs grouped by margin, largest first, each group in declared order."""
+    winners, losers = np.nonzero(margins > 0)
+    pairs = sorted(
+        zip(winners.tolist(), losers.tolist(), strict=True),
+        key=lambda e: (-int(margins[e[0], e[1]]), position[e[0]], position[e[1]]),
+    )
+    groups: list[tuple[int, list[tuple[int, int]]]] = []
+    for a, b in pairs:
+        strength = int(margins[a, b])
+        if groups and groups[-1][0] == strength:
+            groups[-1][1].append((a, b))
+        else:
+            groups.append((strength, [(a, b)]))
+    return groups
+
+
+def _ranked_pairs_run(margins: NDArray[np.int64], priority: Sequence[int]) -> _LockRun:
+    m = margins.shape[0]
+    position = {c: i for i, c in enumerate(priority)}
+    reach = [0] * m
+    locked: list[tuple[int, int]] = []
+    contested: list[tuple[int, tuple[tuple[int, int], ...]]] = []
+    for strength, group in _margin_groups(margins, position):
+        before = list(reach)
+        blocked_by_group = False
+        for a, b in group:
+            if _lock(reach, a, b):
+                locked.append((a, b))
+            elif not (before[b] >> a) & 1:
+                blocked_by_group = True  # the order inside this equal-margin group mattered
+        if blocked_by_group:
+            contested.append((strength, tuple(group)))
+    sources = _sources(reach)
+    settled: list[tuple[int, int]] = []
+    ties = sorted(
+        ((a, b) for a in range(m) for b in range(m) if a != b and margins[a, b] == 0),
+        key=lambda e: (position[e[0]], position[e[1]]),
+    )
+    for a, b in ties:
+        already = bool((reach[a] >> b) & 1)
+        if _lock(reach, a, b) and not already:
+            locked.append((a, b))
+            settled.append((a, b))
+    return _LockRun(reach, locked, sources, contested, settled)
+
+
+def _group_outcomes(
+    reach: tuple[int, ...], group: Sequence[tuple[int, int]], budget: list[int]
+) -> set[tuple[int, ...]]:
+    """Every graph one equal-margin group can leave, over all orders of its pairs.
+
+    The closure after locking a set of pairs does not depend on their order, so states are
+    (closure, pairs left); a pair that would close a cycle now always would, so it is dropped.
+    """
+    trial = list(reach)
+    if all(_lock(trial, a, b) or (reach[b] >> a) & 1 for a, b in group):
+        return {tuple(trial)}  # no pair of the group blocks another: the order cannot matter
+    outcomes: set[tuple[int, ...]] = set()
+    seen: set[tuple[tuple[int, ...], frozenset[tuple[int, int]]]] = set()
+    stack = [(reach, frozenset(group))]
+    while stack and budget[0] > 0:
+        state, left = stack.pop()
+        if (state, left) in seen:
+            continue
+        seen.add((state, left))
+        budget[0] -= 1
+        lockable = [(a, b) for a, b in left if not (state[b] >> a) & 1]
+        if not lockable:
+            outcomes.add(state)
+            continue
+        remaining = frozenset(lockable)
+        for a, b in lockable:
+            after = list(state)
+            _lock(after, a, b)
+            stack.append((tuple(after), remaining - {(a, b)}))
+    return outcomes
+
+
+def _parallel_universe_winners(
+    margins: NDArray[np.int64], budget: int
+) -> tuple[set[int], bool]:
+    """Ranked pairs winners over every order of equal-margin pairs (Tideman's "parallel
+    universes"); exact unless the search exceeds ``budget`` states (NP-hard in general)."""
+    m = margins.shape[0]
+    groups = [group for _, group in _margin_groups(margins, {c: c for c in range(m)})]
+    left = [budget]
+    winners: set[int] = set()
+    seen: set[tuple[int, tuple[int, ...]]] = set()
+    stack: list[tuple[int, tuple[int, ...]]] = [(0, (0,) * m)]
+    while stack:
+        index, reach = stack.pop()
+        if (index, reach) in seen:
+            continue
+        seen.add((index, reach))
+        if index == len(groups):
+            winners.update(_sources(reach))
+            continue
+        if left[0] <= 0:
+            return winners, False
+        for outcome in _group_outcomes(reach, groups[index], left):
+            stack.append((index + 1, outcome))
+    return winners, left[0] > 0
+
+
+def ranked_pairs(
+    ballots: RankedBallots | Pairwise,
+    *,
+    tie_break: Sequence[int] | None = None,
+    search_budget: int = 20_000,
+) -> RankedResult:
+    """Ranked pairs (T. N. Tideman, Social Choice and Welfare 4, 1987): lock pairwise victories by
+    margin, largest first, skipping any that would close a cycle (checked by reachability).
+    Declared tie-break (as pref_voting's ``ranked_pairs_tb``): equal margins are locked in the
+    order of the winner's priority, then the loser's; zero-margin pairs are then settled in
+    favour of the candidate with the higher priority when consistent, which yields a complete
+    order. ``tiers`` peel the graph of positive margins under the declared order;
+    ``co_winners`` are the "parallel universes" winners (unbeaten for some order of the
+    equal-margin pairs), searched only when the order inside a group mattered; the search is
+    NP-hard in general, so it stops after ``search_budget`` states and then reports
+    ``co_winners_exact=False`` with the winners found so far.
+    """
+    pairwise = _as_pairwise(ballots)
+    m = len(pairwise.candidates)
+    priority = priority_order(tie_break, m)
+    margins = pairwise.margins
+    run = _ranked_pairs_run(margins, priority)
+    co_winners = set(run.sources)
+    exact = True
+    if run.contested:
+        found, exact = _parallel_universe_winners(margins, search_budget)
+        co_winners |= found
+    order = tuple(sorted(range(m), key=lambda c: -run.reach[c].bit_count()))
+    positive = np.zeros((m, m), dtype=bool)
+    for a, b in run.locked:
+        if margins[a, b] > 0:
+            positive[a, b] = True
+    tiers = _peel(positive)
+    steps = [
+        TieBreakStep(
+            tied=tuple(sorted({c for pair in group for c in pair})),
+            chosen=tuple(dict.fromkeys(c for pair in group for c in pair)),
+            note=f"equal margin {strength}: pairs locked in the declared order; fixed_order",
+            pairs=group,
+        )
+        for strength, group in run.contested
+    ]
+    if run.settled_ties:
+        steps.append(
+            TieBreakStep(
+                tied=tuple(sorted({c for pair in run.settled_ties for c in pair})),
+                chosen=tuple(dict.fromkeys(c for pair in run.settled_ties for c in pair)),
+                note="margin 0: tied pairs settled for the higher priority; fixed_order",
+                pairs=tuple(run.settled_ties),
+            )
+        )
+    return RankedResult(
+        method="ranked_pairs",
+        candidates=pairwise.candidates,
+        pairwise=pairwise.as_tuples(),
+        total_weight=pairwise.total_weight,
+        scores=None,
+        tiers=tiers,
+        co_winners=tuple(sorted(co_winners)),
+        winner=order[0],
+        order=order,
+        tie_break_order=priority,
+        tie_break=tuple(steps),
+        locked=tuple(run.locked),
+        co_winners_exact=exact,
+    )

@@ -1,0 +1,37 @@
+"""Shared pieces of the API routers: the documented bearer scheme and safe path lookups."""
+
+from __future__ import annotations
+
+from fastapi import Depends
+from fastapi.params import Depends as DependsParam
+from fastapi.security import HTTPBearer
+
+from governance.errors import NotFoundError
+from governance.i18n import M, Message
+from governance.services.authz import get_org
+from governance.store.tables import Organisation
+from governance.store.uow import UnitOfWork
+from web.api.schemas import MAX_INT
+
+# Declares the bearer scheme in the OpenAPI document only; ApiActor does the checking (401).
+BEARER: DependsParam = Depends(
+    HTTPBearer(
+        auto_error=False,
+        scheme_name="ApiToken",
+        description="A personal API token: `terreau token create --email E [--org SLUG]`.",
+    )
+)
+
+
+def load_org(uow: UnitOfWork, org: str) -> Organisation:
+    """Load the organisation of a path (slug or id); anything a database would choke on is 404."""
+    if "\x00" in org or (org.isdigit() and int(org) > MAX_INT):
+        raise NotFoundError(M("Organisation introuvable."))
+    return get_org(uow.session, org)
+
+
+def path_id(raw: str, message: Message) -> int:
+    """Parse an id from a path; a malformed or out-of-range one is a 404 with ``message``."""
+    if not raw.isdigit() or int(raw) > MAX_INT:
+        raise NotFoundError(message)
+    return int(raw)
