@@ -206,12 +206,15 @@ def _insert(
     invite: bool,
 ) -> Member:
     user, _created = accounts.ensure_user(uow, actor=actor, email=data.email, name=data.name)
-    if uow.session.execute(
+    previous = uow.session.execute(
         select(Member).where(Member.org_id == org.id, Member.user_id == user.id)
-    ).first():
+    ).scalar_one_or_none()
+    if previous is not None and previous.departed_on is None:
         raise ConflictError(
             M("{email} est déjà membre de {org}.", email=data.email, org=org.name), field="email"
         )
+    if previous is not None:
+        return _readmit(uow, actor=actor, org=org, member=previous, data=data)
     member = Member(
         org_id=org.id,
         user_id=user.id,
@@ -238,6 +241,38 @@ def _insert(
     )
     if invite and user.password_hash is None:
         accounts.invite(uow, actor=actor, user=user, org=org, base_url=base_url)
+    return member
+
+
+def _readmit(
+    uow: UnitOfWork, *, actor: Actor, org: Organisation, member: Member, data: _Resolved
+) -> Member:
+    """Admit again someone who left: same record (their history stays theirs), new admission."""
+    departed = {"on": member.departed_on, "reason": member.departure_reason}
+    member.status = data.status
+    member.name = data.name
+    member.legal_person = data.legal_person
+    member.representative_name = data.representative_name
+    member.category_id = data.category.id if data.category else None
+    member.college_id = data.college.id if data.college else None
+    member.shares = data.shares
+    member.admitted_on = data.admitted_on or (
+        uow.now().date() if data.status == "associate" else None
+    )
+    member.departed_on = None
+    member.departure_reason = None
+    member.shares_returned = None
+    member.roles = [MemberRole(role=r) for r in data.roles]
+    uow.session.flush()
+    uow.record(
+        actor=actor.label,
+        action="member.readmitted",
+        subject_type="member",
+        subject_id=member.id,
+        org_id=org.id,
+        payload=_member_payload(member)
+        | {"admitted_on": member.admitted_on, "previous_departure": departed},
+    )
     return member
 
 

@@ -471,16 +471,30 @@ def add_college(
     if not name.strip():
         raise ValidationError.single("name", M("Le nom est obligatoire."))
     parse_exact(weight, "weight")
-    if uow.session.execute(
+    college = uow.session.execute(
         select(College).where(College.org_id == org.id, College.name == name.strip())
-    ).first():
-        raise ConflictError(M("Le collège {name} existe déjà.", name=name.strip()), field="name")
-    college = College(org_id=org.id, name=name.strip())
-    uow.session.add(college)
-    uow.session.flush()
+    ).scalar_one_or_none()
+    action = "college.created"
+    if college is not None:
+        # A college removed from the statutes keeps its row (past votes refer to it): adding it
+        # again puts it back into the statutes being edited.
+        target = (
+            current_version(uow, org)
+            if is_setup_mode(org)
+            else (_version(uow, org, "draft") or current_version(uow, org))
+        )
+        if load_statutes(target).weight_of(str(college.id)) is not None:
+            raise ConflictError(
+                M("Le collège {name} existe déjà.", name=name.strip()), field="name"
+            )
+        action = "college.restored"
+    else:
+        college = College(org_id=org.id, name=name.strip())
+        uow.session.add(college)
+        uow.session.flush()
     uow.record(
         actor=actor.label,
-        action="college.created",
+        action=action,
         subject_type="college",
         subject_id=college.id,
         org_id=org.id,

@@ -404,3 +404,49 @@ def test_a_failed_use_case_leaves_no_event_and_no_row(uow: Uow) -> None:
         orgs.add_category(u, actor=fx.admin_actor, org=org, name="Pionniers", kind="other")
         orgs.add_category(u, actor=fx.admin_actor, org=org, name="", kind="bogus")
     assert events(uow, fx.org.id) == before
+
+
+def test_a_member_who_left_can_be_admitted_again(uow: Uow) -> None:
+    fx = make_org(uow)
+    member = add_member(uow, fx, "Ana")
+    with uow() as u:
+        members.update_member(
+            u,
+            actor=fx.admin_actor,
+            org=u.session.merge(fx.org),
+            member_id=member.id,
+            departure=members.Departure(on="2026-06-30", reason="Démission"),
+        )
+        u.commit()
+    with uow() as u:
+        again = members.add_member(
+            u,
+            actor=fx.admin_actor,
+            org=u.session.merge(fx.org),
+            base_url=BASE_URL,
+            data=members.MemberInput(
+                name="Ana", email=member.user.email, category="Salariés", college="Salariés"
+            ),
+        )
+        u.commit()
+    assert again.id == member.id and again.departed_on is None
+    assert events(uow, fx.org.id)[-1] == "member.readmitted"
+
+
+def test_a_college_removed_from_the_statutes_can_be_added_back(uow: Uow) -> None:
+    fx = make_org(uow)
+    with uow() as u:
+        org = u.session.merge(fx.org)
+        orgs.update_current_statutes(
+            u, actor=fx.admin_actor, org=org, patch={"colleges": {"Salariés": ""}}
+        )
+        orgs.add_college(u, actor=fx.admin_actor, org=org, name="Salariés", weight="10")
+        u.commit()
+        with pytest.raises(ConflictError):
+            orgs.add_college(u, actor=fx.admin_actor, org=org, name="Salariés", weight="10")
+    with uow() as u:
+        names = [
+            v.college.name
+            for v in orgs.list_colleges(u, actor=fx.admin_actor, org=u.session.merge(fx.org))
+        ]
+    assert "Salariés" in names and events(uow, fx.org.id)[-2] == "college.restored"
