@@ -5,6 +5,7 @@ Standard library only: the offline verifier (``python -m governance.audit``) reu
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -161,4 +162,75 @@ def verify_events(lines: Iterable[Mapping[str, Any]]) -> ChainCheck:
             check.first_broken = {"chain": chain, "seq": seq, "reason": reason}
             return check
         check.head[chain] = (seq, str(data["hash"]))
+    return check
+
+
+@functools.lru_cache(maxsize=8192)
+def _quote(text: str) -> str:
+    """``json.dumps(text, ensure_ascii=False)``, cached: actions and actors repeat a lot."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _at_text(at: datetime) -> str:
+    text = at.isoformat()  # stored times come back in UTC: skip the conversion when they are
+    return text[:-6] + "Z" if text.endswith("+00:00") else str(_canonical(at))
+
+
+def stored_event_hash(
+    prev_hash: str,
+    *,
+    chain: str,
+    seq: int,
+    at: datetime | str,
+    actor: str,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    payload_json: str,
+) -> str:
+    """The same hash as :func:`chain_hash`, built from a stored row whose payload is already
+    canonical JSON text (no parse and re-serialise: this is the fast path of verification).
+    ``at`` is a datetime or its canonical text (``2026-06-15T09:00:00.001000Z``)."""
+    q = _quote
+    at_text = at if isinstance(at, str) else _at_text(at)
+    body = "".join((
+        '{"action":', q(action), ',"actor":', q(actor), ',"at":"', at_text,
+        '","chain":', q(chain), ',"payload":', payload_json, ',"seq":"', str(seq),
+        '","subject_id":', q(subject_id), ',"subject_type":', q(subject_type), "}",
+    ))  # fmt: skip
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+StoredRow = tuple[int, datetime | str, str, str, str, str, str, str, str]
+"""seq, at, actor, action, subject_type, subject_id, payload (canonical JSON), prev_hash, hash."""
+
+
+def verify_stored_rows(chain: str, rows: Iterable[StoredRow]) -> ChainCheck:
+    """Verify one chain from its stored rows in sequence order; stop at the first break."""
+    check = ChainCheck()
+    last_seq, last_hash = 0, GENESIS_HASH
+    for seq, at, actor, action, subject_type, subject_id, payload, prev_hash, digest in rows:
+        check.events += 1
+        reason = None
+        if seq != last_seq + 1:
+            reason = f"numéro attendu {last_seq + 1}, trouvé {seq}"
+        elif prev_hash != last_hash:
+            reason = "le hash précédent ne correspond pas à l'événement d'avant"
+        elif digest != stored_event_hash(
+            last_hash,
+            chain=chain,
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            payload_json=payload,
+        ):
+            reason = "le contenu ne correspond pas à son hash (événement modifié)"
+        if reason is not None:
+            check.first_broken = {"chain": chain, "seq": seq, "reason": reason}
+            return check
+        last_seq, last_hash = seq, digest
+        check.head[chain] = (seq, digest)
     return check

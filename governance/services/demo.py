@@ -1,6 +1,5 @@
-"""The demo SCIC "Terreau Commun": colleges, members, roles, statutes and circles, via the services.
-
-Idempotent: when the organisation already exists nothing is written (and no audit event added).
+"""The demo SCIC "Terreau Commun": colleges, members, roles, statutes, circles and an open general
+assembly, via the services. Idempotent: what exists already is left as it is (no audit event added).
 """
 
 from __future__ import annotations
@@ -9,13 +8,15 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from governance.services import accounts, circles, members, orgs
+from governance.services import assemblies as ga
 from governance.services.authz import SYSTEM, Actor
-from governance.store.tables import Member, Organisation
+from governance.store.tables import Assembly, Member, Organisation
 from governance.store.uow import UnitOfWork
 
 DEMO_SLUG = "terreau-commun"
@@ -146,6 +147,96 @@ CIRCLE_LINKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
+# The open general assembly: today at 14:00 (organisation time), whenever the demo is seeded.
+ASSEMBLY_TITLE = "Assemblée générale ordinaire 2026"
+ASSEMBLY_PLACE = "Salle polyvalente de Saint-Aubin-du-Terreau"
+ASSEMBLY_HOUR = 14
+
+
+@dataclass(frozen=True)
+class DemoResolution:
+    title: str
+    text: str
+    kind: str = "ordinary"
+    secret: bool = False
+    # Ballots already cast, by members without a demo login (those vote themselves in the demo).
+    ballots: tuple[tuple[str, str], ...] = ()
+
+
+RESOLUTIONS: tuple[DemoResolution, ...] = (
+    DemoResolution(
+        "Approbation des comptes 2025",
+        "L'assemblée générale, après avoir entendu le rapport de gestion du conseil coopératif et "
+        "le rapport du réviseur coopératif, approuve les comptes de l'exercice clos le 31 "
+        "décembre 2025 tels qu'ils lui ont été présentés, faisant apparaître un excédent de "
+        "18 240 €.",
+        ballots=(
+            ("Bernard Lemaire", "for"),
+            ("Sylvie Garnier", "for"),
+            ("Ahmed Haddad", "for"),
+            ("Inès Moreau", "for"),
+            ("Les Jardins Partagés du Val", "for"),
+            ("Yanis Belkacem", "for"),
+            ("Chloé Fabre", "for"),
+            ("Mathieu Perrin", "abstain"),
+            ("Sarah Cohen", "for"),
+            ("Élodie Renard", "for"),
+            ("Ferme des Quatre Vents", "for"),
+            ("Commune de Saint-Aubin-du-Terreau", "for"),
+            ("Sofia Almeida", "for"),
+            ("Nicolas Morel", "against"),
+        ),
+    ),
+    DemoResolution(
+        "Affectation du résultat au fonds de dotation des projets",
+        "L'assemblée générale décide d'affecter l'excédent de l'exercice 2025, soit 18 240 € : "
+        "15 % (2 736 €) à la réserve légale, 50 % (9 120 €) à la réserve statutaire "
+        "impartageable et 35 % (6 384 €) au fonds de dotation des projets portés par les "
+        "pionniers.",
+        ballots=(
+            ("Bernard Lemaire", "for"),
+            ("Sylvie Garnier", "against"),
+            ("Inès Moreau", "for"),
+            ("Yanis Belkacem", "for"),
+            ("Emma Chevalier", "for"),
+            ("Manon Robin", "against"),
+            ("Théo Gauthier", "for"),
+            ("Élodie Renard", "abstain"),
+            ("Nicolas Morel", "for"),
+            ("Amandine Picard", "for"),
+        ),
+    ),
+    DemoResolution(
+        "Élection au conseil coopératif",
+        "L'assemblée générale élit Inès Moreau au conseil coopératif pour une durée de trois "
+        "ans. Vote à bulletin secret : chaque votant reçoit un reçu qu'il retrouvera dans la "
+        "liste publique des bulletins à la clôture.",
+        kind="election",
+        secret=True,
+        ballots=(
+            ("Ahmed Haddad", "for"),
+            ("Chloé Fabre", "for"),
+            ("Zoé Marchand", "for"),
+            ("Sofia Almeida", "for"),
+            ("Bernard Lemaire", "against"),
+        ),
+    ),
+)
+# Not at the meeting; the proxies' principals are not there either.
+ABSENT = (
+    "Foncière Solidaire du Val",
+    "Boulangerie du Lavoir",
+    "Communauté de communes du Val Commun",
+    "Louise Aubert",
+    "Karim Mansouri",
+    "Lucas Bonnet",
+    "Rachid Ziani",
+)
+# (principal, holder): Julie Mercier, a demo login, votes for Paul Girard too (in his college).
+NAMED_PROXIES = (("Paul Girard", "Julie Mercier"),)
+BLANK_PROXIES = ("Hugo Lambert",)  # votes with the board, counted at the close
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     name: str
@@ -164,6 +255,14 @@ class DemoReport:
     members: int
     logins: tuple[DemoLogin, ...]
     login_url: str
+    assembly_id: int | None = None
+
+    @property
+    def assembly_path(self) -> str | None:
+        """Where the open general assembly is, in the browser (prefix /api/v1 for the API)."""
+        if self.assembly_id is None:
+            return None
+        return f"/orgs/{self.slug}/assemblies/{self.assembly_id}"
 
 
 def demo_email(name: str) -> str:
@@ -197,17 +296,112 @@ def _member_count(uow: UnitOfWork, org: Organisation) -> int:
     )
 
 
+def _demo_assembly(uow: UnitOfWork, org: Organisation) -> Assembly | None:
+    return uow.session.execute(
+        select(Assembly).where(Assembly.org_id == org.id, Assembly.title == ASSEMBLY_TITLE)
+    ).scalar_one_or_none()
+
+
+def demo_assembly_time(now: datetime, timezone: str) -> datetime:
+    """Today at 14:00 in the organisation's time zone: the demo's assembly is always today."""
+    local = now.astimezone(ZoneInfo(timezone))
+    return local.replace(hour=ASSEMBLY_HOUR, minute=0, second=0, microsecond=0)
+
+
+def _seed_assembly(uow: UnitOfWork, org: Organisation, base_url: str) -> Assembly:
+    """Convene and open the AGO, record the attendance and proxies, open the votes, and cast a
+    few ballots by members without a demo login (the demo logins vote themselves)."""
+    people = {
+        m.name: m
+        for m in uow.session.execute(select(Member).where(Member.org_id == org.id)).scalars()
+    }
+
+    def actor(name: str) -> Actor:
+        return Actor(user_id=people[name].user_id)
+
+    secretary = actor(next(p.name for p in PEOPLE if "secretary" in p.roles))
+    assembly = ga.create_assembly(
+        uow,
+        actor=secretary,
+        org=org,
+        title=ASSEMBLY_TITLE,
+        kind="AGO",
+        convocation=1,
+        scheduled_at=demo_assembly_time(uow.now(), org.timezone),
+        place=ASSEMBLY_PLACE,
+        remote=True,
+    )
+    resolutions = [
+        ga.add_resolution(
+            uow,
+            actor=secretary,
+            org=org,
+            assembly_id=assembly.id,
+            title=r.title,
+            text=r.text,
+            kind=r.kind,
+            secret=r.secret,
+            board_proposed=True,
+        )
+        for r in RESOLUTIONS
+    ]
+    ga.convene(
+        uow, actor=secretary, org=org, assembly_id=assembly.id, mode="email", base_url=base_url
+    )
+    # The demo's addresses are fictitious: the convocation is recorded, not sent.
+    uow.outbox.clear()
+    away = set(ABSENT) | {p for p, _h in NAMED_PROXIES} | set(BLANK_PROXIES)
+    for member in ga.associates(uow, org):
+        if member.name not in away:
+            ga.record_attendance(
+                uow,
+                actor=secretary,
+                org=org,
+                assembly_id=assembly.id,
+                member_id=member.id,
+                mode="present",
+            )
+    for principal, holder in NAMED_PROXIES:
+        ga.record_attendance(
+            uow,
+            actor=secretary,
+            org=org,
+            assembly_id=assembly.id,
+            member_id=people[principal].id,
+            mode="proxy",
+            holder_id=people[holder].id,
+        )
+    for principal in BLANK_PROXIES:
+        ga.record_attendance(
+            uow,
+            actor=secretary,
+            org=org,
+            assembly_id=assembly.id,
+            member_id=people[principal].id,
+            mode="proxy",
+        )
+    ga.open_assembly(uow, actor=secretary, org=org, assembly_id=assembly.id)
+    for resolution, spec in zip(resolutions, RESOLUTIONS, strict=True):
+        ga.open_resolution(uow, actor=secretary, org=org, resolution_id=resolution.id)
+        for name, choice in spec.ballots:
+            ga.cast_ballot(
+                uow, actor=actor(name), org=org, resolution_id=resolution.id, choice=choice
+            )
+    return assembly
+
+
 def seed_demo(
     uow_factory: Callable[[], UnitOfWork],
     base_url: str,
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoReport:
-    """Create the demo SCIC in one transaction, unless it exists; report its logins.
+    """Create the demo SCIC in one transaction, unless it exists; report its logins and the
+    open assembly (added on its own to a demo seeded before there was one).
 
     ``progress(done, total)`` is called after each step, for a progress bar.
     """
-    total = len(PEOPLE) + 3
+    total = len(PEOPLE) + 4
     done = 0
 
     def step() -> None:
@@ -222,6 +416,10 @@ def seed_demo(
             select(Organisation).where(Organisation.slug == DEMO_SLUG)
         ).scalar_one_or_none()
         if existing is not None:
+            assembly = _demo_assembly(uow, existing)
+            if assembly is None:  # a demo seeded before it had an assembly
+                assembly = _seed_assembly(uow, existing, base_url)
+                uow.commit()
             if progress is not None:
                 progress(total, total)
             return DemoReport(
@@ -231,6 +429,7 @@ def seed_demo(
                 _member_count(uow, existing),
                 demo_logins(),
                 login_url,
+                assembly.id,
             )
         for login in demo_logins():
             accounts.create_user(
@@ -304,6 +503,10 @@ def seed_demo(
                 roles=roles,
             )
         step()
-        report = DemoReport(True, org.slug, org.name, len(people), demo_logins(), login_url)
+        assembly = _seed_assembly(uow, org, base_url)
+        step()
+        report = DemoReport(
+            True, org.slug, org.name, len(people), demo_logins(), login_url, assembly.id
+        )
         uow.commit()
     return report

@@ -114,3 +114,15 @@ def test_offline_verifier_accepts_an_intact_export_and_rejects_a_tampered_one(
     )
     assert bad.returncode == 1
     assert "n° 1" in bad.stdout
+
+
+def test_the_fast_stored_row_hash_equals_the_canonical_hash() -> None:
+    from governance.rules.audit_chain import stored_event_hash
+
+    record = EventRecord("org:1", 7, AT, "user:1", "ballot.cast", "résolution", "7",
+                         {"note": 'guillemets " et \\ barre', "n": 3, "r": Fraction(2, 3)})
+    assert stored_event_hash(
+        "ab" * 32, chain=record.chain, seq=record.seq, at=record.at, actor=record.actor,
+        action=record.action, subject_type=record.subject_type, subject_id=record.subject_id,
+        payload_json=canonical_json(record.payload),
+    ) == chain_hash("ab" * 32, record)
