@@ -30,13 +30,25 @@ def _fill(url: str, n: int) -> None:
         for seq in range(1, n + 1):
             payload = {"member": seq % 997, "choice": "for", "college": seq % 6}
             at = start + timedelta(milliseconds=seq)
-            record = EventRecord("org:1", seq, at, "user:1", "ballot.cast", "resolution", "1",
-                                 payload)
+            record = EventRecord(
+                "org:1", seq, at, "user:1", "ballot.cast", "resolution", "1", payload
+            )
             digest = chain_hash(prev, record)
-            batch.append({"chain": "org:1", "org_id": None, "seq": seq, "at": at,
-                          "actor": "user:1", "action": "ballot.cast",
-                          "subject_type": "resolution", "subject_id": "1",
-                          "payload": canonical_json(payload), "prev_hash": prev, "hash": digest})
+            batch.append(
+                {
+                    "chain": "org:1",
+                    "org_id": None,
+                    "seq": seq,
+                    "at": at,
+                    "actor": "user:1",
+                    "action": "ballot.cast",
+                    "subject_type": "resolution",
+                    "subject_id": "1",
+                    "payload": canonical_json(payload),
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
             prev = digest
             if len(batch) == 20_000:
                 conn.execute(insert(AuditEvent), batch)

@@ -1,4 +1,4 @@
-"""The operator's command line, ``terreau`` (Typer): serve, migrate, demo, accounts, import, audit.
+"""The ``terreau`` command line (Typer): serve, migrate, demo, tick, users, tokens, import, audit.
 
 Messages are in French (an operator tool for French cooperatives). Without a named user the
 commands act as the system actor; every write goes through the services.
@@ -33,7 +33,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from governance.errors import DomainError, ValidationError
 from governance.mail import mailer_from_url
-from governance.services import accounts, audit, members
+from governance.services import accounts, assemblies, audit, members
 from governance.services.authz import SYSTEM, Actor, get_org
 from governance.services.demo import seed_demo
 from governance.store.engine import database_url, make_engine, make_session_factory
@@ -193,12 +193,32 @@ def demo() -> None:
         typer.echo(f"Démo créée : {report.name} ({report.members} membres).")
     else:
         typer.echo(f"Démo déjà en place : {report.name} ({report.members} membres), inchangée.")
+    if report.assembly_path is not None:
+        typer.echo(
+            f"Assemblée générale ouverte, votes en cours : {_base_url()}{report.assembly_path} "
+            f"(API : /api/v1{report.assembly_path})"
+        )
     table = Table(title=f"Connexions de démonstration — {report.login_url}")
     for column in ("Nom", "E-mail", "Mot de passe", "Rôle"):
         table.add_column(column, no_wrap=column != "Rôle")
     for login in report.logins:
         table.add_row(login.name, login.email, login.password, login.role)
     Console(highlight=False, width=max(console.width, 120)).print(table)
+
+
+@app.command()
+def tick() -> None:
+    """Enregistrer la clôture des votes arrivés à échéance (à lancer chaque minute par cron).
+
+    Un vote échu est déjà clos pour les membres ; tick enregistre sa clôture et son résultat.
+    """
+    with _database() as factory:
+        closed = assemblies.tick(factory)
+    if not closed:
+        typer.echo("Aucune résolution à clore.")
+        return
+    numbers = ", ".join(f"n° {rid}" for rid in closed)
+    typer.echo(f"{len(closed)} résolution(s) close(s) : {numbers}.")
 
 
 # ---- accounts and tokens --------------------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -64,11 +65,17 @@ READERS = frozenset(
 # ---- loading ----------------------------------------------------------------------------------
 
 
-def get_assembly(uow: UnitOfWork, org: Organisation, assembly_id: int | str) -> Assembly:
+def _db_id(value: int | str | None) -> int:
+    """An id as the database can hold it (32-bit); anything else matches no row (-1)."""
     try:
-        key = int(assembly_id)
+        key = int(str(value))
     except (TypeError, ValueError):
-        key = -1
+        return -1
+    return key if 0 < key <= 2**31 - 1 else -1
+
+
+def get_assembly(uow: UnitOfWork, org: Organisation, assembly_id: int | str) -> Assembly:
+    key = _db_id(assembly_id)
     assembly = uow.session.get(Assembly, key)
     if assembly is None or assembly.org_id != org.id:
         raise NotFoundError(M("Assemblée introuvable."))
@@ -78,10 +85,7 @@ def get_assembly(uow: UnitOfWork, org: Organisation, assembly_id: int | str) -> 
 def get_resolution(
     uow: UnitOfWork, org: Organisation, resolution_id: int | str, *, lock: str | None = None
 ) -> Resolution:
-    try:
-        key = int(resolution_id)
-    except (TypeError, ValueError):
-        key = -1
+    key = _db_id(resolution_id)
     stmt = select(Resolution).where(Resolution.id == key, Resolution.org_id == org.id)
     if lock == "share":
         stmt = stmt.with_for_update(read=True)
@@ -94,10 +98,7 @@ def get_resolution(
 
 
 def _member(uow: UnitOfWork, org: Organisation, member_id: int | str, field_name: str) -> Member:
-    try:
-        key = int(member_id)
-    except (TypeError, ValueError):
-        key = -1
+    key = _db_id(member_id)
     member = uow.session.get(Member, key)
     if member is None or member.org_id != org.id:
         raise ValidationError.single(field_name, M("Membre inconnu : {id}.", id=member_id))
@@ -259,6 +260,10 @@ def add_resolution(
     name = majority or rules.default_majority_name(kind, assembly.kind, statutes.majority_defaults)
     try:
         name = Majority.parse(name, "majority").name
+        if len(name) > 40:
+            raise ValidationError.single(
+                "majority", M("Majorité trop longue : écrivez la fraction en plus court.")
+            )
     except ValidationError as error:
         problems.extend(error.problems)
     draft_id = None
@@ -436,7 +441,7 @@ def convene(
                         f"Bonjour {member.name},\n\n"
                         f"Vous êtes convoqué(e) à l'{rules.ASSEMBLY_KIND_LABELS[assembly.kind]} "
                         f"« {assembly.title} » de {org.name}, "
-                        f"le {assembly.scheduled_at:%d/%m/%Y à %H:%M} UTC"
+                        f"le {_local(assembly.scheduled_at, org):%d/%m/%Y à %H:%M} ({org.timezone})"
                         f"{', ' + assembly.place if assembly.place else ''}.\n\n"
                         f"Ordre du jour :\n{lines}\n\n"
                         f"Consultez les documents, donnez pouvoir ou votez : {link}\n"
@@ -670,8 +675,29 @@ def compute_quorum(uow: UnitOfWork, org: Organisation, assembly: Assembly) -> Qu
 def quorum(
     uow: UnitOfWork, *, actor: Actor, org: Organisation, assembly_id: int | str
 ) -> QuorumView:
+    """The quorum: frozen at the opening once the assembly is open, else the live projection."""
     require(uow.session, actor, org, READERS)
-    return compute_quorum(uow, org, get_assembly(uow, org, assembly_id))
+    assembly = get_assembly(uow, org, assembly_id)
+    return frozen_quorum(assembly) or compute_quorum(uow, org, assembly)
+
+
+def frozen_quorum(assembly: Assembly) -> QuorumView | None:
+    """The quorum computation recorded when the assembly opened (what the results use)."""
+    if not assembly.quorum_record:
+        return None
+    data = json.loads(assembly.quorum_record)
+    return QuorumView(
+        basis=data["basis"],
+        rule=data["rule"],
+        present=int(data["present"]),
+        remote=int(data["remote"]),
+        represented=int(data["represented"]),
+        correspondence=int(data["correspondence"]),
+        eligible=int(data["eligible"]),
+        attending_ratio=Fraction(data["ratio"]),
+        required=Fraction(data["required"]) if data.get("required") is not None else None,
+        reached=bool(data["reached"]),
+    )
 
 
 def open_assembly(
@@ -681,7 +707,7 @@ def open_assembly(
     require(uow.session, actor, org, ORGANISERS)
     assembly = get_assembly(uow, org, assembly_id)
     if assembly.status == "open":
-        return compute_quorum(uow, org, assembly)
+        return frozen_quorum(assembly) or compute_quorum(uow, org, assembly)
     rules.check_transition(assembly.status, "open")
     view = compute_quorum(uow, org, assembly)
     assembly.status = "open"
@@ -776,11 +802,21 @@ class BallotReceipt:
     changed: bool = False
 
 
-def _closed_message(resolution: Resolution) -> ConflictError:
+def _local(when: datetime, org: Organisation) -> datetime:
+    """A stored UTC time in the organisation's time zone (what members read)."""
+    return when.astimezone(ZoneInfo(org.timezone))
+
+
+def _closed_message(resolution: Resolution, org: Organisation) -> ConflictError:
     when = resolution.closed_at or resolution.deadline
     if when is not None:
+        local = _local(when, org)
         return ConflictError(
-            M("Le vote est clos depuis le {when:%d/%m/%Y à %H:%M} (UTC).", when=when)
+            M(
+                "Le vote est clos depuis le {day} à {time}.",
+                day=f"{local:%d/%m/%Y}",
+                time=f"{local:%H:%M}",
+            )
         )
     return ConflictError(M("Le vote sur cette résolution est clos."))
 
@@ -805,7 +841,7 @@ def cast_ballot(
     if effective_status(resolution, now) != "open":
         if resolution.status == "draft":
             raise ConflictError(M("Le vote sur cette résolution n'est pas encore ouvert."))
-        raise _closed_message(resolution)
+        raise _closed_message(resolution, org)
     rules.check_choice(choice)
     assembly = get_assembly(uow, org, resolution.assembly_id)
     me = membership(uow.session, actor, org.id)

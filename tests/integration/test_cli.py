@@ -1,4 +1,4 @@
-"""The `terreau` command line on a migrated SQLite copy: accounts, tokens, import, audit."""
+"""The `terreau` command line on a migrated SQLite copy: accounts, tokens, import, demo, audit."""
 
 from __future__ import annotations
 
@@ -347,8 +347,16 @@ def test_the_demo_prints_its_logins_and_audit_verify_passes(
     assert "Démo créée" in seeded.stdout
     assert "camille.martin@terreau-commun.example" in seeded.stdout
     assert "demo-terreau-2026" in seeded.stdout
+    assert (
+        "Assemblée générale ouverte, votes en cours : "
+        "http://testserver/orgs/terreau-commun/assemblies/1 "
+        "(API : /api/v1/orgs/terreau-commun/assemblies/1)"
+    ) in seeded.stdout
     again = runner.invoke(app, ["demo"])
     assert again.exit_code == 0 and "inchangée" in again.stdout
+    assert "/orgs/terreau-commun/assemblies/1" in again.stdout
+    ticked = runner.invoke(app, ["tick"])  # the demo's votes have no deadline
+    assert ticked.exit_code == 0 and "Aucune résolution à clore." in ticked.stdout
     verified = runner.invoke(app, ["audit", "verify"])
     assert verified.exit_code == 0, verified.output
     assert "Journal d'audit intègre" in verified.stdout

@@ -102,9 +102,7 @@ def _resolutions_out(
     ]
 
 
-def _quorum_out(
-    uow: UnitOfWork, actor: Actor, org: Organisation, assembly: Assembly
-) -> QuorumOut:
+def _quorum_out(uow: UnitOfWork, actor: Actor, org: Organisation, assembly: Assembly) -> QuorumOut:
     """Once the assembly is open, the computation recorded then; before, today's projection."""
     if assembly.quorum_record:
         return quorum_out(json.loads(assembly.quorum_record), frozen=True)
@@ -126,9 +124,7 @@ def _assembly_out(uow: UnitOfWork, org: Organisation, assembly: Assembly) -> Ass
     )
 
 
-def _visible_resolution(
-    uow: UnitOfWork, actor: Actor, org: Organisation, raw: str
-) -> Resolution:
+def _visible_resolution(uow: UnitOfWork, actor: Actor, org: Organisation, raw: str) -> Resolution:
     """A resolution the actor may read: an agenda still in draft is the organisers' only."""
     resolution = ga.get_resolution(uow, org, _resolution_id(raw))
     ga.view_assembly(uow, actor=actor, org=org, assembly_id=resolution.assembly_id)
@@ -423,9 +419,7 @@ def close_assembly(org: str, assembly_id: str, request: Request, actor: ApiActor
     response_model=AssemblyOut,
     responses=CONFLICT_RESPONSE,
 )
-def publish_minutes(
-    org: str, assembly_id: str, request: Request, actor: ApiActor
-) -> AssemblyOut:
+def publish_minutes(org: str, assembly_id: str, request: Request, actor: ApiActor) -> AssemblyOut:
     """Publish the minutes of a closed assembly; their content no longer changes."""
     with make_uow(request) as uow:
         organisation = load_org(uow, org)
@@ -542,7 +536,7 @@ def cancel_resolution(
     summary="Vote: for oneself, for a principal (proxy), or a paper form (secretary)",
     description="The token's member votes for themself, or with `on_behalf_of` for a principal "
     "whose proxy they hold (403 otherwise). The secretary records a paper correspondence form "
-    "with `{member, channel: \"correspondence\"}`. A public ballot may change until the vote "
+    'with `{member, channel: "correspondence"}`. A public ballot may change until the vote '
     "closes; a secret ballot is final (409 on a second one) and returns a receipt whose hash "
     "appears in the ballot hashes once the vote closes. After the close: 409.",
     status_code=201,

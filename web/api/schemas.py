@@ -387,9 +387,7 @@ def statutes_view(
         college_weight_max=Exact(**exact(statutes.college_weight_max)),
         findings=[finding_view(f) for f in findings],
         draft=(
-            VersionRef(
-                version=draft.number, url=f"/api/v1/orgs/{org.slug}/statutes/draft"
-            )
+            VersionRef(version=draft.number, url=f"/api/v1/orgs/{org.slug}/statutes/draft")
             if draft is not None
             else None
         ),
@@ -475,6 +473,13 @@ def _member_id_text(value: str) -> str:
     return value.strip()
 
 
+def _no_bool(value: Any) -> Any:
+    """Refuse true/false where a number is expected (JSON booleans would pass as 1 and 0)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("number", i18n.gettext("Nombre entier attendu."))
+    return value
+
+
 def _when_text(value: str) -> str:
     """Refuse an instant no database stores; the services explain every other problem."""
     try:
@@ -512,7 +517,7 @@ LongText = Annotated[Text, Field(max_length=20_000)]
 class AssemblyCreate(ApiModel):
     title: Name
     kind: Text = Field(description="AGO, AGE or AGO_EXTRA (AGO réunie extraordinairement).")
-    convocation: Annotated[int, Field(le=MAX_INT)] = Field(
+    convocation: Annotated[int, BeforeValidator(_no_bool), Field(le=MAX_INT)] = Field(
         1, description="1 (first convocation) or 2 (second)."
     )
     scheduled_at: WhenText
@@ -530,7 +535,7 @@ class ResolutionCreate(ApiModel):
     kind: Text = Field(
         "ordinary", description="ordinary, extraordinary, statutes_change or election."
     )
-    majority: Text | None = Field(
+    majority: Annotated[Text, Field(max_length=40)] | None = Field(
         None,
         description="simple, two_thirds, three_quarters, unanimity or custom:>=3/5; "
         "default from the kind and the statutes.",
@@ -729,9 +734,7 @@ class RuleOut(BaseModel):
 
 
 class CountsOut(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    for_: int = Field(alias="for")
+    for_: int = Field(serialization_alias="for")
     against: int
     abstain: int
     blank: int
@@ -742,13 +745,11 @@ class CountsOut(BaseModel):
 class CollegeResultOut(BaseModel):
     """One college's part; a hidden one (live secret vote, < 3 ballots) shows no counts."""
 
-    model_config = ConfigDict(populate_by_name=True)
-
     college: str
     name: str
     weight: Exact
     members: int
-    for_: int | None = Field(alias="for")
+    for_: int | None = Field(serialization_alias="for")
     against: int | None
     abstain: int | None
     blank: int | None
@@ -771,11 +772,11 @@ class ResultOut(BaseModel):
 
     status: str
     visible: bool
-    live: bool | None = Field(None, description="A provisional tally of an open vote.")
+    live: bool | None = Field(default=None, description="A provisional tally of an open vote.")
     adopted: bool | None = None
     majority_met: bool | None = None
     quorate: bool | None = None
-    for_ratio: Exact | None = Field(None, description="null when nobody expressed a vote.")
+    for_ratio: Exact | None = Field(default=None, description="null when nobody expressed a vote.")
     majority: MajorityOut | None = None
     method: str | None = None
     rule: RuleOut | None = None
@@ -896,9 +897,7 @@ def assembly_view(
     )
 
 
-def attendance_view(
-    line: Attendance, *, org: Organisation, names: dict[int, str]
-) -> AttendanceOut:
+def attendance_view(line: Attendance, *, org: Organisation, names: dict[int, str]) -> AttendanceOut:
     return AttendanceOut(
         id=str(line.id),
         member=str(line.member_id),
