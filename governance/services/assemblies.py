@@ -821,6 +821,34 @@ def _closed_message(resolution: Resolution, org: Organisation) -> ConflictError:
     return ConflictError(M("Le vote sur cette résolution est clos."))
 
 
+class _AttendanceLookup:
+    """The attendance lines of one assembly, loaded one member at a time and cached."""
+
+    def __init__(self, uow: UnitOfWork, assembly_id: int) -> None:
+        self._uow = uow
+        self._assembly_id = assembly_id
+        self._cache: dict[int, Attendance | None] = {}
+
+    def get(self, member_id: int) -> Attendance | None:
+        if member_id not in self._cache:
+            self._cache[member_id] = self._uow.session.execute(
+                select(Attendance).where(
+                    Attendance.assembly_id == self._assembly_id,
+                    Attendance.member_id == member_id,
+                )
+            ).scalar_one_or_none()
+        return self._cache[member_id]
+
+    def __contains__(self, member_id: int) -> bool:
+        return self.get(member_id) is not None
+
+    def __getitem__(self, member_id: int) -> Attendance:
+        line = self.get(member_id)
+        if line is None:
+            raise KeyError(member_id)
+        return line
+
+
 def cast_ballot(
     uow: UnitOfWork,
     *,
@@ -845,7 +873,7 @@ def cast_ballot(
     rules.check_choice(choice)
     assembly = get_assembly(uow, org, resolution.assembly_id)
     me = membership(uow.session, actor, org.id)
-    lines = {line.member_id: line for line in attendance_of(uow, assembly)}
+    lines = _AttendanceLookup(uow, assembly.id)  # one row at a time: no full sheet per ballot
     if channel == "correspondence":
         if not roles & ORGANISERS:
             raise PermissionDeniedError(

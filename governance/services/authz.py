@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from governance.errors import NotFoundError, PermissionDeniedError
 from governance.i18n import M
@@ -50,13 +50,23 @@ def membership(session: Session, actor: Actor, org_id: int) -> Member | None:
     """Return the actor's current (not departed) membership of the organisation."""
     if actor.user_id is None:
         return None
-    return session.execute(
-        select(Member).where(
+    # Cached for the transaction: a use case asks several times (roles, then the member).
+    key = ("membership", org_id, actor.user_id)
+    cached: Member | None = session.info.get(key)
+    if cached is not None and cached.departed_on is None:
+        return cached
+    found = session.execute(
+        select(Member)
+        .options(selectinload(Member.roles))
+        .where(
             Member.org_id == org_id,
             Member.user_id == actor.user_id,
             Member.departed_on.is_(None),
         )
     ).scalar_one_or_none()
+    if found is not None:
+        session.info[key] = found
+    return found
 
 
 def member_roles(member: Member) -> frozenset[str]:

@@ -79,6 +79,7 @@ class UnitOfWork:
         # a failure, rollback() expires them too, so no half-written state is ever read.
         if exc_type is not None:
             self.session.rollback()
+        self.session.info.clear()
         self.session.close()
 
     def now(self) -> datetime:

@@ -17,10 +17,8 @@ def get_api_actor(request: Request) -> Actor:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     bearer = value.strip() if scheme.lower() == "bearer" else None
-    with make_uow(request) as uow:
-        actor = accounts.actor_for_token(uow, bearer)
-        uow.commit()
-    return actor
+    with make_uow(request, write=False) as uow:  # a read: no write lock per API call
+        return accounts.actor_for_token(uow, bearer)
 
 
 ApiActor = Annotated[Actor, Depends(get_api_actor)]
