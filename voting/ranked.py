@@ -5,7 +5,7 @@ matrix in numpy, then Schulze, ranked pairs, Copeland, Borda and minimax with a 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
@@ -474,6 +474,11 @@ def _margin_groups(
     return groups
 
 
+def _is_condorcet(margins: NDArray[np.int64], candidate: int) -> bool:
+    others = [c for c in range(margins.shape[0]) if c != candidate]
+    return bool((margins[candidate, others] > 0).all())
+
+
 def _ranked_pairs_run(margins: NDArray[np.int64], priority: Sequence[int]) -> _LockRun:
     m = margins.shape[0]
     position = {c: i for i, c in enumerate(priority)}
@@ -504,17 +509,30 @@ def _ranked_pairs_run(margins: NDArray[np.int64], priority: Sequence[int]) -> _L
     return _LockRun(reach, locked, sources, contested, settled)
 
 
+def _closure_with(state: Sequence[int], pairs: Iterable[tuple[int, int]]) -> list[int]:
+    """Transitive closure (bit masks) of a locked graph plus extra pairs, Warshall on bitsets."""
+    reach = list(state)
+    for a, b in pairs:
+        reach[a] |= 1 << b
+    for k in range(len(reach)):
+        through = reach[k]
+        bit = 1 << k
+        for i in range(len(reach)):
+            if reach[i] & bit:
+                reach[i] |= through
+    return reach
+
+
 def _group_outcomes(
     reach: tuple[int, ...], group: Sequence[tuple[int, int]], budget: list[int]
 ) -> set[tuple[int, ...]]:
     """Every graph one equal-margin group can leave, over all orders of its pairs.
 
-    The closure after locking a set of pairs does not depend on their order, so states are
-    (closure, pairs left); a pair that would close a cycle now always would, so it is dropped.
+    A pair on no cycle of (locked graph + pairs left) is locked whatever the order, so it is
+    locked at once; a pair that would close a cycle now always would, so it is dropped. Only
+    pairs on a cycle are branched on, and states are (closure, pairs left), since the closure
+    after locking a set of pairs does not depend on their order.
     """
-    trial = list(reach)
-    if all(_lock(trial, a, b) or (reach[b] >> a) & 1 for a, b in group):
-        return {tuple(trial)}  # no pair of the group blocks another: the order cannot matter
     outcomes: set[tuple[int, ...]] = set()
     seen: set[tuple[tuple[int, ...], frozenset[tuple[int, int]]]] = set()
     stack = [(reach, frozenset(group))]
@@ -525,6 +543,14 @@ def _group_outcomes(
         seen.add((state, left))
         budget[0] -= 1
         lockable = [(a, b) for a, b in left if not (state[b] >> a) & 1]
+        combined = _closure_with(state, lockable)
+        free = [(a, b) for a, b in lockable if not (combined[b] >> a) & 1]
+        if free:
+            after = list(state)
+            for a, b in free:
+                _lock(after, a, b)
+            stack.append((tuple(after), frozenset(lockable) - frozenset(free)))
+            continue
         if not lockable:
             outcomes.add(state)
             continue
@@ -586,7 +612,10 @@ def ranked_pairs(
     run = _ranked_pairs_run(margins, priority)
     co_winners = set(run.sources)
     exact = True
-    if run.contested:
+    # A Condorcet winner is the only source in every universe; otherwise search only when the
+    # order inside an equal-margin group made a difference on the declared path.
+    has_condorcet_winner = any(_is_condorcet(margins, c) for c in range(m))
+    if run.contested and not has_condorcet_winner:
         found, exact = _parallel_universe_winners(margins, search_budget)
         co_winners |= found
     order = tuple(sorted(range(m), key=lambda c: -run.reach[c].bit_count()))

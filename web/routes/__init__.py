@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import auth, orgs
+from web.routes import assemblies, auth, orgs
 
-routers: list[APIRouter] = [auth.router, orgs.router]
+routers: list[APIRouter] = [auth.router, orgs.router, assemblies.router]

@@ -1,5 +1,7 @@
 /* Terreau: progressive enhancement only; every page works without this file.
- * htmx requests carry the CSRF token as the X-CSRF-Token header (read from the page's meta). */
+ * htmx requests carry the CSRF token as the X-CSRF-Token header (read from the page's meta).
+ * A refusal (4xx) that the server marks as a fragment (X-Terreau-Fragment) is swapped in like a
+ * success, so the message explaining it appears where the member acted. */
 (function () {
   "use strict";
 
@@ -12,6 +14,14 @@
     var token = csrfToken();
     if (token) {
       event.detail.headers["X-CSRF-Token"] = token;
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("X-Terreau-Fragment")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
     }
   });
 })();
