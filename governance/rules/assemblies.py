@@ -34,11 +34,17 @@ ASSEMBLY_TRANSITIONS: Mapping[str, tuple[str, ...]] = {
     "published": (),
 }
 STATUS_LABELS = {
-    "draft": "brouillon",
-    "convened": "convoquée",
-    "open": "ouverte",
-    "closed": "close",
-    "published": "procès-verbal publié",
+    "draft": M("brouillon"),
+    "convened": M("convoquée"),
+    "open": M("ouverte"),
+    "closed": M("close"),
+    "published": M("procès-verbal publié"),
+}
+ATTENDANCE_LABELS = {
+    "present": M("présent(e)"),
+    "remote": M("à distance"),
+    "correspondence": M("vote par correspondance"),
+    "proxy": M("représenté(e)"),
 }
 
 

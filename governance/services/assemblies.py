@@ -21,7 +21,7 @@ from governance.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from governance.i18n import M
+from governance.i18n import M, Message
 from governance.mail import EmailMessage
 from governance.rules import assemblies as rules
 from governance.rules.audit_chain import canonical_json, canonical_value
@@ -947,7 +947,7 @@ def cast_ballot(
             M(
                 "{name} participe déjà à l'assemblée ({mode}).",
                 name=principal.name,
-                mode=lines[principal.id].mode,
+                mode=rules.ATTENDANCE_LABELS[lines[principal.id].mode],
             )
         )
     if resolution.secret:
@@ -1426,7 +1426,7 @@ class VotingPanel:
     resolution: Resolution
     status: str
     slots: list[VoteSlot] = field(default_factory=list)
-    reason: str | None = None
+    reason: Message | None = None
 
 
 def voting_panel(
@@ -1439,7 +1439,7 @@ def voting_panel(
     panel = VotingPanel(resolution=resolution, status=status)
     me = membership(uow.session, actor, org.id)
     if not is_voter(me):
-        panel.reason = "Vous n'êtes pas membre d'un collège votant."
+        panel.reason = M("Vous n'êtes pas membre d'un collège votant.")
         return panel
     assert me is not None
     lines = {
@@ -1451,7 +1451,7 @@ def voting_panel(
     if own is None or own.mode != "proxy":
         principals.append((me, False))
     else:
-        panel.reason = "Vous avez donné pouvoir pour cette assemblée."
+        panel.reason = M("Vous avez donné pouvoir pour cette assemblée.")
     for line in lines.values():
         if line.mode == "proxy" and line.holder_id == me.id:
             principal = uow.session.get(Member, line.member_id)

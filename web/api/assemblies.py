@@ -18,6 +18,7 @@ from governance.services import assemblies as ga
 from governance.services.authz import Actor
 from governance.store.tables import Assembly, Organisation, Resolution, StatutesVersion
 from governance.store.uow import UnitOfWork
+from web import i18n
 from web.api.common import BEARER, load_org, path_id
 from web.api.deps import ApiActor
 from web.api.schemas import (
@@ -602,7 +603,7 @@ def read_voting_panel(
         return VotingPanelOut(
             resolution=str(resolution.id),
             status=panel.status,
-            reason=panel.reason,
+            reason=panel.reason.render(i18n.gettext) if panel.reason else None,
             slots=[
                 VoteSlotOut(
                     member=str(slot.principal.id),

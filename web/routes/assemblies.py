@@ -229,7 +229,7 @@ def _panel(
         "view": view,
         "resolution": resolution,
         "status": view.status,
-        "reason": i18n.gettext(view.reason) if view.reason else None,
+        "reason": view.reason.render(i18n.gettext) if view.reason else None,
         "message": state.message,
         "error": state.error,
         "receipt": state.receipt,
