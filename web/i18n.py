@@ -90,8 +90,9 @@ def fmt_percent(value: Fraction | Decimal | int | str, digits: int = 2) -> str:
 def fmt_datetime(value: datetime | None, tz: str = "Europe/Paris") -> str:
     if value is None:
         return ""
+    # Day, month, year, hours and minutes: seconds mean nothing to a member reading a date.
     return format_datetime(
-        value.astimezone(ZoneInfo(tz)), format="medium", locale=current_language.get()
+        value.astimezone(ZoneInfo(tz)), format="d MMM y, HH:mm", locale=current_language.get()
     )
 
 

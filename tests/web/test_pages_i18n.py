@@ -95,8 +95,8 @@ def test_translations_keep_every_placeholder() -> None:
 @pytest.mark.parametrize(
     ("language", "number", "percent", "day", "moment"),
     [
-        ("fr", "1\u202f234,5", "33,33\u00a0%", "15 juin 2026", "15 juin 2026, 11:00:00"),
-        ("en", "1,234.5", "33.33\u00a0%", "June 15, 2026", "Jun 15, 2026, 11:00:00\u202fAM"),
+        ("fr", "1\u202f234,5", "33,33\u00a0%", "15 juin 2026", "15 juin 2026, 11:00"),
+        ("en", "1,234.5", "33.33\u00a0%", "June 15, 2026", "15 Jun 2026, 11:00"),
     ],
 )
 def test_numbers_and_dates_follow_the_language(

@@ -102,7 +102,9 @@ def test_score_voting_sums_weighted_scores_and_reports_exact_means():
 
 
 def test_approval_counts_weighted_approvals():
-    result = approval([[1, 1, 0], [0, 1, 0], [1, 0, 1]], ("a", "b", "c"), weights=[1, 1, Fraction(1, 2)])
+    result = approval(
+        [[1, 1, 0], [0, 1, 0], [1, 0, 1]], ("a", "b", "c"), weights=[1, 1, Fraction(1, 2)]
+    )
     assert result.totals == (3, 4, 1)
     assert result.winner_name == "b"
 

@@ -36,7 +36,14 @@ def test_toc_braces_are_ties():
 
 @pytest.mark.parametrize(
     "text",
-    ["3 2,1\n", "x: 1,2\n", "1: 1,{2\n", "1: 1,}2\n", "1: 1,1\n", "# NUMBER ALTERNATIVES: 2\n1: 3\n"],
+    [
+        "3 2,1\n",
+        "x: 1,2\n",
+        "1: 1,{2\n",
+        "1: 1,}2\n",
+        "1: 1,1\n",
+        "# NUMBER ALTERNATIVES: 2\n1: 3\n",
+    ],
 )
 def test_malformed_preflib_lines_are_refused(text):
     with pytest.raises(PreflibFormatError):
@@ -61,7 +68,9 @@ def test_debian_leader_elections_elect_the_declared_winner_with_schulze(filename
     assert ranked_pairs(ballots).winner_name == winner
     # each declared winner is also the Condorcet winner
     p = np.array(result.pairwise)
-    assert all(p[result.winner, c] > p[c, result.winner] for c in range(len(p)) if c != result.winner)
+    assert all(
+        p[result.winner, c] > p[c, result.winner] for c in range(len(p)) if c != result.winner
+    )
 
 
 def test_debian_2002_pairwise_counts_match_a_hand_count_of_the_first_two_candidates():

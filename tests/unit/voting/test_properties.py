@@ -121,7 +121,9 @@ def test_a_college_voting_unanimously_for_contributes_exactly_its_weight(case, d
 def test_adding_an_abstention_under_excluded_changes_nothing(case, data):
     counts, members, weights, policies = case
     policies = TallyPolicies(
-        AbstentionPolicy.EXCLUDED, policies.empty_college, policies.silent_college,
+        AbstentionPolicy.EXCLUDED,
+        policies.empty_college,
+        policies.silent_college,
         policies.aggregation,
     )
     candidates = [i for i, m in enumerate(members) if m > 0]
@@ -335,7 +337,9 @@ def test_majority_judgment_orders_candidates_like_removing_medians_by_hand(profi
         GradeBallots.from_grades(grades, names, tuple("01234"), weights=weights)
     )
     values = [
-        majority_value([int(g) for g, w in zip(grades[:, c], weights, strict=True) for _ in range(w)])
+        majority_value(
+            [int(g) for g, w in zip(grades[:, c], weights, strict=True) for _ in range(w)]
+        )
         for c in range(grades.shape[1])
     ]
     ranked = [c for tier in result.tiers for c in tier]

@@ -81,8 +81,9 @@ def test_per_head_quorum_counts_present_represented_and_correspondence_over_all_
 
 def test_college_weighted_quorum_weighs_each_college_presence_and_drops_empty_colleges():
     rule = quorum_rule("SCIC_SA", "AGE", 1, basis=QuorumBasis.COLLEGE_WEIGHTED)
-    result = quorum_reached(rule, present=[8, 20, 30, 0], members=[16, 457, 146, 0],
-                            weights=[40, 25, 25, 10])
+    result = quorum_reached(
+        rule, present=[8, 20, 30, 0], members=[16, 457, 146, 0], weights=[40, 25, 25, 10]
+    )
     expected = (40 * Fraction(8, 16) + 25 * Fraction(20, 457) + 25 * Fraction(30, 146)) / 90
     assert result.fraction == expected
     assert result.reached

@@ -162,7 +162,9 @@ def test_copeland_counts_wins_minus_losses():
 
 def test_minimax_strengths_differ_only_with_ties_or_truncation():
     # b > a with 3 votes to 1, 2 voters rank neither: margins 2, winning votes 3
-    ballots = RankedBallots.from_rankings([[1, 0], [1, 0], [1, 0], [0, 1], [2], [2]], ("a", "b", "c"))
+    ballots = RankedBallots.from_rankings(
+        [[1, 0], [1, 0], [1, 0], [0, 1], [2], [2]], ("a", "b", "c")
+    )
     margins = minimax(ballots)
     winning = minimax(ballots, strength="winning_votes")
     opposition = minimax(ballots, strength="pairwise_opposition")

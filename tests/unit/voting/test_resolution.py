@@ -43,7 +43,9 @@ def worked(policies: TallyPolicies | None = None, weights: list[int] | None = WE
 def test_worked_example_row_1_excluded_abstention_and_redistributed_silent_college_passes():
     tally = worked()
     expected = (
-        Fraction(40) * Fraction(10, 12) + Fraction(25) * Fraction(40, 100) + Fraction(25) * Fraction(20, 25)
+        Fraction(40) * Fraction(10, 12)
+        + Fraction(25) * Fraction(40, 100)
+        + Fraction(25) * Fraction(20, 25)
     ) / 90
     assert tally.for_ratio == expected == Fraction(19, 27)
     assert tally.percent() == "70.37"
@@ -61,7 +63,9 @@ def test_worked_example_row_2_silent_college_kept_in_denominator_fails():
 def test_worked_example_row_3_abstention_counting_against_fails_by_a_sixth_of_a_point():
     tally = worked(TallyPolicies(abstention=AbstentionPolicy.COUNTS_AGAINST))
     expected = (
-        Fraction(40) * Fraction(10, 13) + Fraction(25) * Fraction(40, 110) + Fraction(25) * Fraction(20, 25)
+        Fraction(40) * Fraction(10, 13)
+        + Fraction(25) * Fraction(40, 110)
+        + Fraction(25) * Fraction(20, 25)
     ) / 90
     assert tally.for_ratio == expected
     assert tally.percent() == "66.51"
@@ -84,7 +88,11 @@ def test_worked_example_row_5_bloc_aggregation_passes_with_sixty_five_ninetieths
     tally = worked(TallyPolicies(aggregation=Bloc(Fraction(1, 2))))
     assert tally.for_ratio == Fraction(65, 90)
     assert tally.percent() == "72.22"
-    assert [c.bloc_side for c in tally.colleges[:3]] == [BlocSide.FOR, BlocSide.AGAINST, BlocSide.FOR]
+    assert [c.bloc_side for c in tally.colleges[:3]] == [
+        BlocSide.FOR,
+        BlocSide.AGAINST,
+        BlocSide.FOR,
+    ]
     assert tally.adopted
     assert tally.policies.is_atypical
 
@@ -131,9 +139,11 @@ def test_silent_college_merged_into_another_adds_its_weight_to_that_college():
     assert d.treatment is Treatment.MERGED and d.merged_into == 1 and d.merge_path == (1,)
     assert b.weight_used == Fraction(35, 100) and a.weight_used == Fraction(40, 100)
     assert d.weight_used == 0
-    expected = Fraction(40, 100) * Fraction(10, 12) + Fraction(35, 100) * Fraction(40, 100) + Fraction(
-        25, 100
-    ) * Fraction(20, 25)
+    expected = (
+        Fraction(40, 100) * Fraction(10, 12)
+        + Fraction(35, 100) * Fraction(40, 100)
+        + Fraction(25, 100) * Fraction(20, 25)
+    )
     assert tally.for_ratio == expected
 
 
@@ -200,7 +210,10 @@ def test_college_with_only_abstentions_is_silent_when_abstentions_are_excluded()
 def test_no_expressed_vote_at_all_is_not_adopted_and_has_no_ratio():
     counts = [[0, 0, 2, 1, 0], [0, 0, 0, 0, 0]]
     tally = tally_resolution_counts(
-        counts, members=[5, 0], weights=[1, 1], policies=TallyPolicies(silent_college=KEEP_IN_DENOMINATOR)
+        counts,
+        members=[5, 0],
+        weights=[1, 1],
+        policies=TallyPolicies(silent_college=KEEP_IN_DENOMINATOR),
     )
     assert tally.for_ratio is None and tally.percent() is None
     assert not tally.adopted
@@ -215,7 +228,9 @@ def test_exact_half_fails_a_simple_majority():
 
 
 def test_exact_two_thirds_passes_a_two_thirds_majority_even_though_the_display_rounds():
-    tally = tally_resolution_counts([[2, 1, 0, 0, 0]], members=[3], weights=None, majority=TWO_THIRDS)
+    tally = tally_resolution_counts(
+        [[2, 1, 0, 0, 0]], members=[3], weights=None, majority=TWO_THIRDS
+    )
     assert tally.percent() == "66.67"
     assert tally.adopted
 
@@ -244,7 +259,10 @@ def test_unanimity_fails_when_a_silent_college_is_kept_in_the_denominator():
 def test_bloc_without_a_winning_side_goes_to_a_simple_majority_second_round():
     counts = [[6, 4, 0, 0, 0], [1, 3, 0, 0, 0]]
     tally = tally_resolution_counts(
-        counts, members=[10, 4], weights=[1, 1], policies=TallyPolicies(aggregation=Bloc(Fraction(2, 3)))
+        counts,
+        members=[10, 4],
+        weights=[1, 1],
+        policies=TallyPolicies(aggregation=Bloc(Fraction(2, 3))),
     )
     # college 0: 60 % for, not above 2/3, so the second round gives it to "for"
     # college 1: 75 % against, above 2/3
@@ -313,7 +331,9 @@ def test_ballot_arrays_count_like_the_group_by_counts():
         ]
     ).astype(np.int8)
     assert count_ballots(colleges, choices, 4).tolist() == COUNTS
-    tally = tally_resolution(colleges, choices, members=MEMBERS, weights=WEIGHTS, majority=TWO_THIRDS)
+    tally = tally_resolution(
+        colleges, choices, members=MEMBERS, weights=WEIGHTS, majority=TWO_THIRDS
+    )
     assert tally == worked()
 
 
