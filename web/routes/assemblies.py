@@ -625,14 +625,17 @@ def _result_chart(result: dict[str, Any]) -> dict[str, Any]:
         )
     height = max(len(rows), 1) * CHART_ROW
     threshold = _fraction(result.get("majority", {}).get("threshold"))
+    # Room for the longest college name (about 8 units a character at the label's size).
+    longest = max((len(str(row["name"])) for row in rows), default=0)
+    label_width = max(CHART_LABEL_WIDTH, min(300, 8 * longest + 12))
     return {
         "rows": rows,
         "height": height,
-        "label_width": CHART_LABEL_WIDTH,
+        "label_width": label_width,
         "bar_max": CHART_BAR_MAX,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_MAX + 170,
+        "width": label_width + CHART_BAR_MAX + 200,
         "threshold_x": (
-            round(CHART_LABEL_WIDTH + float(threshold) * CHART_BAR_MAX, 2) if threshold else None
+            round(label_width + float(threshold) * CHART_BAR_MAX, 2) if threshold else None
         ),
     }
 
