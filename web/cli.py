@@ -210,15 +210,20 @@ def demo() -> None:
 def tick() -> None:
     """Enregistrer la clôture des votes arrivés à échéance (à lancer chaque minute par cron).
 
-    Un vote échu est déjà clos pour les membres ; tick enregistre sa clôture et son résultat.
+    Un vote échu est déjà clos pour les membres ; tick enregistre sa clôture et son résultat,
+    prévient les associés, et envoie le rappel « clôture dans 24 h » à ceux qui n'ont pas voté.
     """
+    base_url = os.environ.get("TERREAU_BASE_URL", "http://127.0.0.1:8000")
     with _database() as factory:
-        closed = assemblies.tick(factory)
-    if not closed:
+        report = assemblies.tick(factory, base_url=base_url)
+    if report.reminded:
+        numbers = ", ".join(f"n° {rid}" for rid in report.reminded)
+        typer.echo(f"Rappel « clôture dans 24 h » envoyé pour : {numbers}.")
+    if not report.closed:
         typer.echo("Aucune résolution à clore.")
         return
-    numbers = ", ".join(f"n° {rid}" for rid in closed)
-    typer.echo(f"{len(closed)} résolution(s) close(s) : {numbers}.")
+    numbers = ", ".join(f"n° {rid}" for rid in report.closed)
+    typer.echo(f"{len(report.closed)} résolution(s) close(s) : {numbers}.")
 
 
 # ---- accounts and tokens --------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -745,8 +745,12 @@ def open_resolution(
     org: Organisation,
     resolution_id: int | str,
     deadline: datetime | str | None = None,
+    base_url: str = "",
 ) -> Resolution:
-    """Open the vote; text, majority, secrecy and statutes version are frozen from now on."""
+    """Open the vote; text, majority, secrecy and statutes version are frozen from now on.
+
+    With a deadline (a vote at a distance) every associate is told by email that it is open.
+    """
     require(uow.session, actor, org, ORGANISERS)
     resolution = get_resolution(uow, org, resolution_id, lock="update")
     if resolution.status == "open":
@@ -788,6 +792,21 @@ def open_resolution(
             "deadline": when,
         },
     )
+    if when is not None:  # a vote that runs until a deadline: tell every associate it is open
+        local = _local(when, org)
+        for member in associates(uow, org):
+            uow.send_after_commit(
+                EmailMessage(
+                    to=member.user.email,
+                    subject=f"Vote ouvert : {resolution.title} — {org.name}",
+                    body=(
+                        f"Bonjour {member.name},\n\n"
+                        f"Le vote sur la résolution « {resolution.title} » est ouvert jusqu'au "
+                        f"{local:%d/%m/%Y à %H:%M} ({org.timezone}).\n\n"
+                        f"Votez ici : {_assembly_link(base_url, org, resolution.assembly_id)}\n"
+                    ),
+                )
+            )
     return resolution
 
 
@@ -1263,6 +1282,7 @@ def close_resolution(
     )
     if resolution.adopted and resolution.adopts_statutes_id is not None:
         _adopt_statutes(uow, actor, org, resolution)
+    uow.session.info[("closed_here", resolution.id)] = True  # this transaction won the close
     return resolution
 
 
@@ -1391,20 +1411,140 @@ def due_resolutions(uow: UnitOfWork, now: datetime) -> list[tuple[int, int]]:
     ]
 
 
-def tick(uow_factory: Callable[[], UnitOfWork]) -> list[int]:
-    """Record the closing of every resolution past its deadline (safe to run concurrently)."""
+def _assembly_link(base_url: str, org: Organisation, assembly_id: int) -> str:
+    return f"{base_url.rstrip('/')}/orgs/{org.slug}/assemblies/{assembly_id}"
+
+
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def _has_voted(uow: UnitOfWork, resolution: Resolution, member_id: int) -> bool:
+    table = Emargement if resolution.secret else Ballot
+    return (
+        uow.session.execute(
+            select(table.id).where(
+                table.resolution_id == resolution.id, table.member_id == member_id
+            )
+        ).first()
+        is not None
+    )
+
+
+def remind_voters(uow: UnitOfWork, org: Organisation, resolution: Resolution, base_url: str) -> int:
+    """Send the "closing in 24 h" reminder once to associates who have not voted.
+
+    The conditional update claims the reminder, so concurrent ticks send it once.
+    """
+    claimed = _rowcount(
+        uow,
+        update(Resolution)
+        .where(Resolution.id == resolution.id, Resolution.reminded_at.is_(None))
+        .values(reminded_at=uow.now())
+        .execution_options(synchronize_session=False),
+    )
+    if not claimed or resolution.deadline is None:
+        return 0
+    proxies = {
+        line.member_id
+        for line in attendance_of(uow, get_assembly(uow, org, resolution.assembly_id))
+        if line.mode == "proxy"
+    }
+    local = _local(resolution.deadline, org)
+    sent = 0
+    for member in associates(uow, org):
+        if member.id in proxies or _has_voted(uow, resolution, member.id):
+            continue
+        uow.send_after_commit(
+            EmailMessage(
+                to=member.user.email,
+                subject=f"Dernier jour pour voter : {resolution.title} — {org.name}",
+                body=(
+                    f"Bonjour {member.name},\n\n"
+                    f"Le vote sur la résolution « {resolution.title} » se clôt le "
+                    f"{local:%d/%m/%Y à %H:%M} ({org.timezone}) et vous n'avez pas encore "
+                    f"voté.\n\nVotez ici : "
+                    f"{_assembly_link(base_url, org, resolution.assembly_id)}\n"
+                ),
+            )
+        )
+        sent += 1
+    uow.record(
+        actor=SYSTEM.label,
+        action="resolution.reminder_sent",
+        subject_type="resolution",
+        subject_id=resolution.id,
+        org_id=org.id,
+        payload={"recipients": sent},
+    )
+    return sent
+
+
+def _notify_closed(
+    uow: UnitOfWork, org: Organisation, resolution: Resolution, base_url: str
+) -> None:
+    """Tell the associates that a vote closed at its deadline and where to read the result."""
+    outcome = "adoptée" if resolution.adopted else "non adoptée"
+    link = (
+        f"{_assembly_link(base_url, org, resolution.assembly_id)}"
+        f"/resolutions/{resolution.id}/results"
+    )
+    for member in associates(uow, org):
+        uow.send_after_commit(
+            EmailMessage(
+                to=member.user.email,
+                subject=f"Vote clos : {resolution.title} — {org.name}",
+                body=(
+                    f"Bonjour {member.name},\n\n"
+                    f"Le vote sur la résolution « {resolution.title} » est clos : résolution "
+                    f"{outcome}.\n\nRésultat détaillé par collège : {link}\n"
+                ),
+            )
+        )
+
+
+@dataclass
+class TickReport:
+    closed: list[int] = field(default_factory=list)
+    reminded: list[int] = field(default_factory=list)
+
+
+def tick(uow_factory: Callable[[], UnitOfWork], base_url: str = "") -> TickReport:
+    """Record the closing of every resolution past its deadline and send the notifications
+    (closing, and the reminder 24 h before); safe to run concurrently, from cron."""
+    report = TickReport()
     with uow_factory() as uow:
-        due = due_resolutions(uow, uow.now())
-    closed = []
+        now = uow.now()
+        due = due_resolutions(uow, now)
+        soon = [
+            (org_id, rid)
+            for org_id, rid in uow.session.execute(
+                select(Resolution.org_id, Resolution.id).where(
+                    Resolution.status == "open",
+                    Resolution.deadline.is_not(None),
+                    Resolution.deadline > now,
+                    Resolution.deadline <= now + REMINDER_BEFORE,
+                    Resolution.reminded_at.is_(None),
+                )
+            ).all()
+        ]
     for org_id, resolution_id in due:
         with uow_factory() as uow:
             org = uow.session.get(Organisation, org_id)
             assert org is not None
             resolution = close_resolution(uow, actor=SYSTEM, org=org, resolution_id=resolution_id)
+            if uow.session.info.get(("closed_here", resolution_id)):
+                _notify_closed(uow, org, resolution, base_url)
+                report.closed.append(resolution_id)
             uow.commit()
-            if resolution.status == "closed":
-                closed.append(resolution_id)
-    return closed
+    for org_id, resolution_id in soon:
+        with uow_factory() as uow:
+            org = uow.session.get(Organisation, org_id)
+            assert org is not None
+            resolution = get_resolution(uow, org, resolution_id)
+            if remind_voters(uow, org, resolution, base_url):
+                report.reminded.append(resolution_id)
+            uow.commit()
+    return report
 
 
 # ---- what a member sees ----------------------------------------------------------------------

@@ -350,6 +350,8 @@ class Resolution(Base):
     closed_at: Mapped[datetime | None]
     adopted: Mapped[bool | None] = mapped_column(Boolean)
     result: Mapped[str | None] = mapped_column(Text)  # canonical JSON of the tally
+    # When `terreau tick` sent the "closing in 24 h" reminder (sent once).
+    reminded_at: Mapped[datetime | None]
 
 
 class Attendance(Base):

@@ -517,8 +517,8 @@ def test_a_deadline_closes_the_vote_before_tick_runs_and_tick_records_it(uow: Uo
     clock.advance(hours=2)
     with pytest.raises(ConflictError, match="clos"):
         vote(uow, fx, people["Fondateurs"][1], rid, "for")
-    assert ga.tick(uow) == [rid]
-    assert ga.tick(uow) == []  # idempotent
+    assert ga.tick(uow).closed == [rid]
+    assert ga.tick(uow).closed == []  # idempotent
     with uow() as u:
         resolution = u.session.get(Resolution, rid)
         assert resolution.status == "closed" and resolution.closed_at == resolution.deadline
@@ -621,3 +621,38 @@ def test_audit_verification_recounts_results_and_finds_a_forged_ballot(uow: Uow,
         report = audit.verify_org(u, actor=fx.admin_actor, org=u.session.merge(fx.org))
     assert not report.ok
     assert any(f.record == f"resolution:{rid}" and f.check == "results" for f in report.findings)
+
+
+def test_a_vote_at_a_distance_notifies_opening_reminds_non_voters_and_announces_the_close(
+    uow: Uow, clock, outbox
+) -> None:
+    fx, people = make_assembly_org(uow)
+    assembly_id, (rid,) = prepared(uow, fx)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="post", base_url=BASE_URL)
+    run(uow, ga.open_assembly, fx, assembly_id=assembly_id)
+    outbox.messages.clear()
+    run(
+        uow,
+        ga.open_resolution,
+        fx,
+        resolution_id=rid,
+        deadline=clock.now + timedelta(days=3),
+        base_url=BASE_URL,
+    )
+    opened_mail = [m for m in outbox.messages if m.subject.startswith("Vote ouvert")]
+    assert len(opened_mail) == 9 and "/orgs/coop/assemblies/" in opened_mail[0].body
+    voter = people["Fondateurs"][0]
+    vote(uow, fx, voter, rid, "for")
+    outbox.messages.clear()
+    assert ga.tick(uow, base_url=BASE_URL).reminded == []  # more than 24 h left
+    clock.advance(days=2, hours=1)
+    report = ga.tick(uow, base_url=BASE_URL)
+    assert report.reminded == [rid] and report.closed == []
+    reminded = {m.to for m in outbox.messages if m.subject.startswith("Dernier jour")}
+    assert len(reminded) == 8 and voter.user.email not in reminded
+    assert ga.tick(uow, base_url=BASE_URL).reminded == []  # sent once
+    clock.advance(days=1)
+    outbox.messages.clear()
+    assert ga.tick(uow, base_url=BASE_URL).closed == [rid]
+    closing = [m for m in outbox.messages if m.subject.startswith("Vote clos")]
+    assert len(closing) == 9 and f"/resolutions/{rid}/results" in closing[0].body

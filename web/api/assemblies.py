@@ -477,6 +477,7 @@ def open_resolution(
             org=organisation,
             resolution_id=_resolution_id(resolution_id),
             deadline=body.deadline if body is not None else None,
+            base_url=_base_url(request),
         )
         (result,) = _resolutions_out(uow, organisation, [resolution])
         uow.commit()

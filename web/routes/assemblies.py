@@ -1032,7 +1032,14 @@ def open_resolution(
 
     def run(u: UnitOfWork, org: Organisation, resolution: Resolution) -> Message:
         deadline = _local_to_iso(values["deadline"], org.timezone) if values["deadline"] else None
-        ga.open_resolution(u, actor=actor, org=org, resolution_id=resolution.id, deadline=deadline)
+        ga.open_resolution(
+            u,
+            actor=actor,
+            org=org,
+            resolution_id=resolution.id,
+            deadline=deadline,
+            base_url=get_settings(request).base_url,
+        )
         return M("Vote ouvert sur la résolution n° {position}.", position=resolution.position)
 
     return _resolution_action(request, actor, uow, slug, assembly_id, resolution_id, values, run)
