@@ -350,9 +350,7 @@ def _score_result(
     )
 
 
-def score_voting(
-    ballots: GradeBallots, *, tie_break: Sequence[int] | None = None
-) -> ScoreResult:
+def score_voting(ballots: GradeBallots, *, tie_break: Sequence[int] | None = None) -> ScoreResult:
     """Score (range) voting (W. D. Smith's range voting): each ballot gives each candidate a score
     (the grade index, 0 … G−1); highest weighted total wins (same order as the mean, since every
     ballot scores everyone). Tie-break: equal totals ordered by the declared priority (default
@@ -392,6 +390,6 @@ def approval(
         raise VotingInputError("Une approbation vaut 0 ou 1.")
     values = array.astype(np.int8, copy=False)
     scaled, _ = scale_weights(weights, array.shape[0])
-    return _score_result("approval", tuple(str(c) for c in candidates), values, scaled, 1,
-                         tie_break)
-
+    return _score_result(
+        "approval", tuple(str(c) for c in candidates), values, scaled, 1, tie_break
+    )

@@ -53,9 +53,7 @@ def parse_preflib(text: str) -> PreflibProfile:
     declared = header.get("NUMBER ALTERNATIVES")
     seen = [c for _, order in orders for group in order for c in group]
     n_candidates = (
-        int(declared)
-        if declared and declared.isdigit()
-        else max([*names, *seen], default=0)
+        int(declared) if declared and declared.isdigit() else max([*names, *seen], default=0)
     )
     if n_candidates < 1:
         raise PreflibFormatError("Aucun candidat dans le fichier PrefLib.")

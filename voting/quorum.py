@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from numbers import Integral
+
+import numpy as np
 
 from voting.errors import (
     MajorityNotSetError,
@@ -120,8 +123,9 @@ def quorum_rule(
                 f"Les statuts doivent fixer le quorum {_KIND_LABELS[assembly]} "
                 f"({_convocation_label(convocation)}) avant de convoquer."
             )
-        return QuorumRule(form, assembly, convocation, QuorumBasis(basis), default,
-                          QuorumSource.LAW_DEFAULT)
+        return QuorumRule(
+            form, assembly, convocation, QuorumBasis(basis), default, QuorumSource.LAW_DEFAULT
+        )
     if isinstance(override, float) or not isinstance(override, Fraction | int):
         raise VotingInputError("Le quorum des statuts doit être une fraction exacte.")
     required = Fraction(override)
@@ -133,8 +137,14 @@ def quorum_rule(
             f"({_convocation_label(convocation)}) sous le minimum légal de {default} "
             f"(reçu {required})."
         )
-    return QuorumRule(form, assembly, convocation, QuorumBasis(basis),
-                      required if required else None, QuorumSource.STATUTES)
+    return QuorumRule(
+        form,
+        assembly,
+        convocation,
+        QuorumBasis(basis),
+        required if required else None,
+        QuorumSource.STATUTES,
+    )
 
 
 def quorum_required(
@@ -164,12 +174,22 @@ class QuorumResult:
     reached: bool
 
     @property
+    def required(self) -> Fraction | None:
+        return self.rule.required
+
+    @property
     def present_total(self) -> int:
         return sum(self.present)
 
     @property
     def members_total(self) -> int:
         return sum(self.members)
+
+
+def _row(values: int | Sequence[int]) -> tuple[int, ...]:
+    if isinstance(values, Sequence | np.ndarray):
+        return tuple(int(v) for v in values)
+    return (int(values),)
 
 
 def quorum_reached(
@@ -184,8 +204,8 @@ def quorum_reached(
     ``Σ w_c · present_c / members_c`` over colleges that have members, divided by the sum of their
     weights (an empty college drops out). No quorum required: always reached.
     """
-    present_row = (present,) if isinstance(present, int) else tuple(int(p) for p in present)
-    member_row = (members,) if isinstance(members, int) else tuple(int(m) for m in members)
+    present_row = _row(present)
+    member_row = _row(members)
     if len(present_row) != len(member_row):
         raise VotingInputError("Il faut autant de présents que d'effectifs (un par collège).")
     for here, total in zip(present_row, member_row, strict=True):
@@ -195,7 +215,11 @@ def quorum_reached(
     if rule.basis is QuorumBasis.COLLEGE_WEIGHTED:
         if weights is None or len(weights) != len(member_row):
             raise VotingInputError("Le quorum pondéré par collège demande un poids par collège.")
-        exact_weights = tuple(Fraction(w) for w in weights)
+        if any(isinstance(w, float) for w in weights):
+            raise VotingInputError("Les poids des collèges doivent être exacts (pas de virgule).")
+        exact_weights = tuple(
+            Fraction(int(w)) if isinstance(w, Integral) else Fraction(w) for w in weights
+        )
         live = [i for i, total in enumerate(member_row) if total > 0]
         weight_sum = sum((exact_weights[i] for i in live), Fraction(0))
         fraction = (
@@ -239,9 +263,7 @@ def default_majority(
     if family == "SARL":
         if extraordinary:
             return MajorityRule(TWO_THIRDS, AbstentionPolicy.COUNTS_AGAINST)
-        policy = (
-            AbstentionPolicy.COUNTS_AGAINST if consultation == 1 else AbstentionPolicy.EXCLUDED
-        )
+        policy = AbstentionPolicy.COUNTS_AGAINST if consultation == 1 else AbstentionPolicy.EXCLUDED
         return MajorityRule(SIMPLE, policy)
     raise MajorityNotSetError(
         f"Les statuts doivent fixer la majorité {_KIND_LABELS[assembly]} avant de convoquer."

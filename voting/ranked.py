@@ -357,8 +357,9 @@ def schulze(
     np.fill_diagonal(d, 0)
     tiers = _peel(d > d.T)
     paths = tuple(tuple(int(v) for v in row) for row in d)
-    return _result("schulze", pairwise, tiers, priority, None, "strongest paths equal",
-                   strongest_paths=paths)
+    return _result(
+        "schulze", pairwise, tiers, priority, None, "strongest paths equal", strongest_paths=paths
+    )
 
 
 def copeland(
@@ -562,9 +563,7 @@ def _group_outcomes(
     return outcomes
 
 
-def _parallel_universe_winners(
-    margins: NDArray[np.int64], budget: int
-) -> tuple[set[int], bool]:
+def _parallel_universe_winners(margins: NDArray[np.int64], budget: int) -> tuple[set[int], bool]:
     """Ranked pairs winners over every order of equal-margin pairs (Tideman's "parallel
     universes"); exact unless the search exceeds ``budget`` states (NP-hard in general)."""
     m = margins.shape[0]
@@ -592,7 +591,7 @@ def ranked_pairs(
     ballots: RankedBallots | Pairwise,
     *,
     tie_break: Sequence[int] | None = None,
-    search_budget: int = 20_000,
+    search_budget: int = 5_000,
 ) -> RankedResult:
     """Ranked pairs (T. N. Tideman, Social Choice and Welfare 4, 1987): lock pairwise victories by
     margin, largest first, skipping any that would close a cycle (checked by reachability).

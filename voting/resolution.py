@@ -387,13 +387,14 @@ def _college_counts(row: NDArray[np.int64], members: int, index: int) -> ChoiceC
 def _normalised_weights(weights: Sequence[Fraction | int]) -> tuple[Fraction, ...]:
     exact: list[Fraction] = []
     for index, weight in enumerate(weights):
-        if isinstance(weight, float) or not isinstance(weight, Fraction | int):
+        if isinstance(weight, bool) or not isinstance(weight, Fraction | int | np.integer):
             raise VotingInputError(
                 f"Le poids du collège {index} doit être exact (entier ou fraction)."
             )
-        if weight <= 0:
+        value = Fraction(int(weight)) if isinstance(weight, np.integer) else Fraction(weight)
+        if value <= 0:
             raise VotingInputError(f"Le poids du collège {index} doit être strictement positif.")
-        exact.append(Fraction(weight))
+        exact.append(value)
     total = sum(exact, Fraction(0))
     return tuple(w / total for w in exact)
 
@@ -447,9 +448,7 @@ def _status(row: ChoiceCounts, policy: AbstentionPolicy) -> CollegeStatus:
     return CollegeStatus.LIVE
 
 
-def _fate(
-    index: int, statuses: Sequence[CollegeStatus], rules: TallyPolicies
-) -> _Fate:
+def _fate(index: int, statuses: Sequence[CollegeStatus], rules: TallyPolicies) -> _Fate:
     """Follow the empty/silent policies from a college that has no expressed vote."""
     visited = [index]
     current = index

@@ -73,7 +73,7 @@ def test_third_convocation_does_not_exist():
 def test_per_head_quorum_counts_present_represented_and_correspondence_over_all_members():
     rule = quorum_rule("SCIC_SA", "AGE", 1)
     exactly = quorum_reached(rule, present=25, members=100)
-    assert exactly.fraction == Fraction(1, 4) and exactly.reached
+    assert exactly.fraction == exactly.required == Fraction(1, 4) and exactly.reached
     short = quorum_reached(rule, present=[10, 14], members=[50, 50])
     assert short.fraction == Fraction(24, 100) and not short.reached
     assert short.present_total == 24 and short.members_total == 100

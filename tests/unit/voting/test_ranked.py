@@ -228,3 +228,27 @@ def test_inconsistent_ballots_weights_or_tie_breaks_are_refused(bad):
 def test_ballot_arrays_are_read_only_once_built():
     with pytest.raises(ValueError):
         TENNESSEE.ranks[0, 0] = 3
+
+
+def test_schulze_winning_votes_and_margins_can_differ_on_tied_and_truncated_ballots():
+    ranks = [
+        [3, 1, 2, 4],
+        [0, 2, 4, 1],
+        [0, 1, 2, 0],
+        [1, 0, 0, 1],
+        [0, 2, 3, 1],
+        [2, 2, 1, 0],
+        [3, 4, 1, 3],
+    ]
+    ballots = RankedBallots.from_ranks(ranks, ("a", "b", "c", "d"))
+    assert schulze(ballots).winner_name == "d"
+    assert schulze(ballots, strength="margins").winner_name == "a"
+
+
+def test_ranked_pairs_says_when_its_search_of_tie_orders_stopped_early():
+    cycle = profile([(1, "ABC"), (1, "BCA"), (1, "CAB")], "ABC")
+    complete = ranked_pairs(cycle)
+    assert complete.co_winners_exact and complete.co_winners == (0, 1, 2)
+    cut_short = ranked_pairs(cycle, search_budget=1)
+    assert not cut_short.co_winners_exact
+    assert cut_short.winner in cut_short.co_winners
