@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -205,11 +205,14 @@ StoredRow = tuple[int, datetime | str, str, str, str, str, str, str, str]
 """seq, at, actor, action, subject_type, subject_id, payload (canonical JSON), prev_hash, hash."""
 
 
-def verify_stored_rows(chain: str, rows: Iterable[StoredRow]) -> ChainCheck:
+def verify_stored_rows(
+    chain: str, rows: Iterable[StoredRow], at_text: Callable[[Any], str] | None = None
+) -> ChainCheck:
     """Verify one chain from its stored rows in sequence order; stop at the first break.
 
     The hash is :func:`stored_event_hash`, written out inline: this loop runs once per event
-    and a million events must verify in seconds.
+    and a million events must verify in seconds. ``at_text`` turns the driver's raw time value
+    into its canonical text (default: canonical text or an aware datetime).
     """
     check = ChainCheck()
     last_seq, last_hash = 0, GENESIS_HASH
@@ -218,10 +221,13 @@ def verify_stored_rows(chain: str, rows: Iterable[StoredRow]) -> ChainCheck:
     count = 0
     for seq, at, actor, action, subject_type, subject_id, payload, prev_hash, digest in rows:
         count += 1
-        at_text = at if isinstance(at, str) else _at_text(at)
+        if at_text is not None:
+            at = at_text(at)  # the driver's raw value, converted by the caller's rule
+        elif not isinstance(at, str):
+            at = _at_text(at)
         body = join((
             last_hash, '{"action":', quote(action), ',"actor":', quote(actor), ',"at":"',
-            at_text, '","chain":', chain_json, ',"payload":', payload, ',"seq":"', str(seq),
+            at, '","chain":', chain_json, ',"payload":', payload, ',"seq":"', str(seq),
             '","subject_id":', quote(subject_id), ',"subject_type":', quote(subject_type), "}",
         ))  # fmt: skip
         if (

@@ -116,8 +116,7 @@ def stored_rows(
     read = 0
     try:
         while batch := cursor.fetchmany(20000):
-            for seq, at, *rest in batch:
-                yield (seq, _canonical_at(at), *rest)
+            yield from batch  # raw rows: verify_stored_rows converts `at` with _canonical_at
             read += len(batch)
             if progress is not None:
                 progress(read)
@@ -131,7 +130,7 @@ def verify_chain(
     """Recompute a chain's hashes; the report names the first broken sequence number."""
     head = uow.session.get(AuditHead, chain)
 
-    result = verify_stored_rows(chain, stored_rows(uow, chain, progress))
+    result = verify_stored_rows(chain, stored_rows(uow, chain, progress), _canonical_at)
     count = result.events
     findings: list[AuditFinding] = []
     first_broken = None
