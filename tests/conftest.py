@@ -168,7 +168,9 @@ def outbox() -> Outbox:
 
 
 @pytest.fixture
-def uow(session_factory: sessionmaker[Session], clock: Clock, outbox: Outbox) -> Callable[[], UnitOfWork]:
+def uow(
+    session_factory: sessionmaker[Session], clock: Clock, outbox: Outbox
+) -> Callable[[], UnitOfWork]:
     """Build a fresh unit of work (one per use case), sharing the test's clock and outbox."""
 
     def make() -> UnitOfWork:

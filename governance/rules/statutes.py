@@ -40,6 +40,12 @@ SCIC_MAX_WEIGHT = Fraction(50)
 SCIC_MIN_COLLEGES = 3
 SCIC_MIN_CATEGORIES = 3
 
+# Exact numbers are short ("33.5", "2/3"): a longer text is refused before it is parsed, and a
+# numerator or denominator of more digits after it, so that sums of weights stay computable and
+# printable (Python refuses to print an integer of more than 4 300 digits) and that every stored
+# value (``fraction_text``, at most 2 × 40 + 1 characters) parses back.
+EXACT_MAX_LENGTH = 100
+EXACT_MAX_DIGITS = 40
 _FRACTION_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 _DECIMAL_RE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*$")
 _CUSTOM_MAJORITY_RE = re.compile(r"^custom:(>=|>)(\d+/\d+|\d+(?:\.\d+)?)$")
@@ -52,7 +58,9 @@ def is_scic(legal_form: str) -> bool:
 def parse_exact(raw: Any, field_name: str) -> Fraction:
     """Parse an exact non-negative number: ``40``, ``"33.5"``, ``"33,5"``, ``"2/3"``.
 
-    Floats are refused: an exact weight cannot come from a binary approximation.
+    Floats are refused: an exact weight cannot come from a binary approximation; so are texts
+    longer than ``EXACT_MAX_LENGTH`` characters and numbers of more than ``EXACT_MAX_DIGITS``
+    digits (numerator or denominator).
     """
     if isinstance(raw, bool | float):
         raise ValidationError.single(
@@ -60,6 +68,15 @@ def parse_exact(raw: Any, field_name: str) -> Fraction:
             M(
                 "{field} : nombre exact attendu (entier, décimal ou fraction en texte).",
                 field=field_name,
+            ),
+        )
+    if isinstance(raw, str) and len(raw) > EXACT_MAX_LENGTH:
+        raise ValidationError.single(
+            field_name,
+            M(
+                "{field} : nombre trop long ({n} caractères au plus).",
+                field=field_name,
+                n=EXACT_MAX_LENGTH,
             ),
         )
     if isinstance(raw, int):
@@ -91,6 +108,15 @@ def parse_exact(raw: Any, field_name: str) -> Fraction:
     if value < 0:
         raise ValidationError.single(
             field_name, M("{field} doit être positif ou nul.", field=field_name)
+        )
+    if max(value.numerator, value.denominator) >= 10**EXACT_MAX_DIGITS:
+        raise ValidationError.single(
+            field_name,
+            M(
+                "{field} : nombre trop grand ou trop précis ({n} chiffres au plus).",
+                field=field_name,
+                n=EXACT_MAX_DIGITS,
+            ),
         )
     return value
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -140,6 +140,10 @@ def view_assembly(
 
 # ---- preparing --------------------------------------------------------------------------------
 
+# Instants that every time zone can show: two days away from the calendar's ends (years 1, 9999).
+_EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=2)
+_LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
+
 
 def _parse_when(value: datetime | str, field_name: str) -> datetime:
     if isinstance(value, datetime):
@@ -160,6 +164,8 @@ def _parse_when(value: datetime | str, field_name: str) -> datetime:
         raise ValidationError.single(
             field_name, M("Précisez le fuseau horaire de la date (ex. +02:00).")
         )
+    if not _EARLIEST <= when <= _LATEST:
+        raise ValidationError.single(field_name, M("Date hors des limites acceptées."))
     return when
 
 

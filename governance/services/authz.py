@@ -96,7 +96,8 @@ def get_org(session: Session, slug_or_id: str | int) -> Organisation:
     if "\x00" in key or len(key) > 64:
         raise NotFoundError(M("Organisation introuvable."))
     org = None
-    if key.isdigit() and int(key) <= 2**31 - 1:  # an id (ids are 32-bit on PostgreSQL)
+    # An id: ASCII digits ("²".isdigit() is true, yet int() refuses it), 32-bit on PostgreSQL.
+    if key.isascii() and key.isdigit() and int(key) <= 2**31 - 1:
         org = session.get(Organisation, int(key))
     if org is None:
         org = session.execute(

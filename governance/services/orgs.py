@@ -40,6 +40,7 @@ from governance.store.uow import UnitOfWork
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 CATEGORY_KINDS = ("beneficiaries", "employees", "producers", "public_body", "other")
+TIMEZONE_MAX_LENGTH = 64  # the column's length; IANA names are far shorter
 
 # Findings that only say the statutes are not finished yet (weights not yet summing to 100,
 # fewer than three colleges so far): saved during setup, shown, and blocking a convocation.
@@ -88,8 +89,12 @@ def create_org(
             )
         )
     try:
+        # A name the time zone database cannot even look up (too long for the column or the
+        # file system, a directory such as "Europe") is unknown too.
+        if len(timezone) > TIMEZONE_MAX_LENGTH:
+            raise ValueError(timezone)
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         problems.append(FieldProblem("timezone", M("Fuseau horaire inconnu : {tz}.", tz=timezone)))
     if problems:
         raise ValidationError(problems)

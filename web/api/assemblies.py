@@ -22,8 +22,10 @@ from web import i18n
 from web.api.common import BEARER, load_org, path_id
 from web.api.deps import ApiActor
 from web.api.schemas import (
+    BODY_RESPONSE,
     CONFLICT_RESPONSE,
     ERROR_RESPONSES,
+    WRITE_RESPONSES,
     AssemblyCreate,
     AssemblyOut,
     AssemblySummaryOut,
@@ -160,6 +162,7 @@ def _format(value: str, allowed: tuple[str, ...]) -> str:
     summary="Create a general assembly in draft (admin, secretary)",
     status_code=201,
     response_model=AssemblyOut,
+    responses=BODY_RESPONSE,
 )
 def create_assembly(
     org: str, body: AssemblyCreate, request: Request, actor: ApiActor
@@ -224,7 +227,7 @@ def read_assembly(org: str, assembly_id: str, request: Request, actor: ApiActor)
     description="Records the convocation (date, mode, recipients). With `email` or `both` "
     "every associate receives the agenda and a link, once the convocation is recorded.",
     response_model=AssemblyOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def convene(
     org: str, assembly_id: str, body: ConveneIn, request: Request, actor: ApiActor
@@ -254,7 +257,7 @@ def convene(
     "it into force.",
     status_code=201,
     response_model=ResolutionOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def create_resolution(
     org: str, assembly_id: str, body: ResolutionCreate, request: Request, actor: ApiActor
@@ -290,7 +293,7 @@ def create_resolution(
     "others. 201 for a new line, 200 when it replaces the member's line.",
     status_code=201,
     response_model=AttendanceOut,
-    responses={**CONFLICT_RESPONSE, 200: {"model": AttendanceOut}},
+    responses={**WRITE_RESPONSES, 200: {"model": AttendanceOut}},
 )
 def record_attendance(
     org: str,
@@ -365,7 +368,7 @@ def read_quorum(org: str, assembly_id: str, request: Request, actor: ApiActor) -
     tags=[ASSEMBLIES],
     summary="Edit the procès-verbal's content: bureau, documents, debates, incidents (secretary)",
     response_model=AssemblyOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def update_minutes(
     org: str, assembly_id: str, body: MinutesPatch, request: Request, actor: ApiActor
@@ -459,7 +462,7 @@ def read_resolution(
     description="Text, majority, secrecy and statutes version are frozen from now on. An "
     "optional `deadline` closes the vote automatically; without one the secretary closes it.",
     response_model=ResolutionOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def open_resolution(
     org: str,
@@ -512,7 +515,7 @@ def close_resolution(
     summary="Withdraw a resolution without result (admin, secretary)",
     description="To change a resolution whose vote is open, withdraw it and add a new one.",
     response_model=ResolutionOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def cancel_resolution(
     org: str, resolution_id: str, body: ResolutionCancel, request: Request, actor: ApiActor
@@ -543,7 +546,7 @@ def cancel_resolution(
     "appears in the ballot hashes once the vote closes. After the close: 409.",
     status_code=201,
     response_model=BallotOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def cast_ballot(
     org: str, resolution_id: str, body: BallotIn, request: Request, actor: ApiActor

@@ -11,7 +11,7 @@ from governance.i18n import M, Message
 from governance.services.authz import get_org
 from governance.store.tables import Organisation
 from governance.store.uow import UnitOfWork
-from web.api.schemas import MAX_INT
+from web.api.schemas import as_id
 
 # Declares the bearer scheme in the OpenAPI document only; ApiActor does the checking (401).
 BEARER: DependsParam = Depends(
@@ -25,13 +25,14 @@ BEARER: DependsParam = Depends(
 
 def load_org(uow: UnitOfWork, org: str) -> Organisation:
     """Load the organisation of a path (slug or id); anything a database would choke on is 404."""
-    if "\x00" in org or (org.isdigit() and int(org) > MAX_INT):
+    if "\x00" in org or (org.isascii() and org.isdigit() and as_id(org) is None):
         raise NotFoundError(M("Organisation introuvable."))
     return get_org(uow.session, org)
 
 
 def path_id(raw: str, message: Message) -> int:
     """Parse an id from a path; a malformed or out-of-range one is a 404 with ``message``."""
-    if not raw.isdigit() or int(raw) > MAX_INT:
+    key = as_id(raw)
+    if key is None:
         raise NotFoundError(message)
-    return int(raw)
+    return key

@@ -19,8 +19,9 @@ from web import i18n
 from web.api.common import BEARER, load_org, path_id
 from web.api.deps import ApiActor
 from web.api.schemas import (
-    CONFLICT_RESPONSE,
+    BODY_RESPONSE,
     ERROR_RESPONSES,
+    WRITE_RESPONSES,
     CategoryCreate,
     CategoryOut,
     CollegeCreate,
@@ -93,7 +94,7 @@ def _member_out(uow: UnitOfWork, actor: Actor, org: Organisation, member: Member
     summary="Create an organisation (superusers); its creator becomes its admin",
     status_code=201,
     response_model=OrgOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def create_org(body: OrgCreate, request: Request, actor: ApiActor) -> OrgOut:
     """Create an organisation in setup mode with the default statutes of its legal form."""
@@ -145,7 +146,7 @@ def read_org(org: str, request: Request, actor: ApiActor) -> OrgOut:
     summary="Declare a category of associates (admin)",
     status_code=201,
     response_model=CategoryOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def create_category(
     org: str, body: CategoryCreate, request: Request, actor: ApiActor
@@ -186,7 +187,7 @@ def read_categories(org: str, request: Request, actor: ApiActor) -> list[Categor
     "exact percentages; a SCIC college weighs between 10 % and 50 %.",
     status_code=201,
     response_model=CollegeOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def create_college(
     org: str, body: CollegeCreate, request: Request, actor: ApiActor
@@ -232,7 +233,7 @@ def read_colleges(org: str, request: Request, actor: ApiActor) -> list[CollegeOu
     summary="Admit an associate or add a participant (admin); sends the invitation",
     status_code=201,
     response_model=MemberOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def create_member(org: str, body: MemberCreate, request: Request, actor: ApiActor) -> MemberOut:
     """Create or link the account of the email, add the member and invite them (7-day link)."""
@@ -266,7 +267,7 @@ def create_member(org: str, body: MemberCreate, request: Request, actor: ApiActo
     tags=[MEMBERS],
     summary="Change a member's roles, college, category, shares, or record a departure (admin)",
     response_model=MemberOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def update_member(
     org: str, member_id: str, body: MemberPatch, request: Request, actor: ApiActor
@@ -407,7 +408,7 @@ def read_statutes(org: str, request: Request, actor: ApiActor) -> StatutesOut:
     description="Only before the first assembly is convened. Afterwards the answer is 409 "
     "with `draft_url`: edit the draft, which an adopted resolution brings into force.",
     response_model=StatutesOut,
-    responses=CONFLICT_RESPONSE,
+    responses=WRITE_RESPONSES,
 )
 def update_statutes(
     org: str, body: StatutesPatch, request: Request, actor: ApiActor
@@ -443,6 +444,7 @@ def update_statutes(
     "put to the vote only once it has no error left. It takes effect only through an adopted "
     "resolution that references it.",
     response_model=StatutesOut,
+    responses=BODY_RESPONSE,
 )
 def update_draft(org: str, body: StatutesPatch, request: Request, actor: ApiActor) -> StatutesOut:
     """Apply partial policies to the draft (created from the statutes in force if needed)."""

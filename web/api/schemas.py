@@ -12,7 +12,14 @@ from fractions import Fraction
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from governance.rules.assemblies import ASSEMBLY_KIND_LABELS
@@ -64,6 +71,19 @@ def _no_nul(value: str) -> str:
 
 
 MAX_INT = 2**31 - 1
+
+
+def as_id(raw: str) -> int | None:
+    """The id a text gives: ASCII digits within the database's 32-bit range, else None.
+
+    ``str.isdigit`` also admits "²" or "①", which ``int`` refuses, and ``int`` refuses texts of
+    more than 4 300 digits: both are checked before converting.
+    """
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(MAX_INT)):
+        return None
+    value = int(raw)
+    return value if value <= MAX_INT else None
+
 Text = Annotated[str, AfterValidator(_no_nul)]
 Name = Annotated[Text, Field(max_length=200)]
 Count = Annotated[int, Field(le=MAX_INT)]
@@ -87,10 +107,51 @@ DateText = Annotated[
 ]
 
 
+def _not_utf8(value: Any) -> bool:
+    """True if a text in ``value`` (a key, an item, at any depth) cannot be written as UTF-8.
+
+    JSON may carry a lone UTF-16 surrogate (``"\\ud800"``): Python reads it, but no database,
+    page or JSON answer can write it back. Walked without recursion, however deep the body.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode()
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 class ApiModel(BaseModel):
-    """A request body: unknown fields are refused, so a typo never passes silently."""
+    """A request body: unknown fields are refused, so a typo never passes silently; texts that
+    are not valid Unicode are refused before any field is read."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unicode_only(cls, data: Any) -> Any:
+        if _not_utf8(data):
+            fields = (
+                [k for k, v in data.items() if not _not_utf8(k) and _not_utf8(v)]
+                if isinstance(data, dict)
+                else []
+            )
+            raise PydanticCustomError(
+                "unicode",
+                i18n.gettext(
+                    "Texte invalide : caractère Unicode isolé (demi-paire UTF-16) interdit{where}."
+                ),
+                {"where": f" ({', '.join(fields)})" if fields else ""},
+            )
+        return data
 
 
 class OrgCreate(ApiModel):
@@ -465,12 +526,13 @@ def audit_view(report: AuditReport) -> AuditVerifyOut:
 
 def _member_id_text(value: str) -> str:
     """A member reference is the member's id: digits, within the database's integer range."""
-    if not value.strip().isdigit() or int(value.strip()) > MAX_INT:
+    digits = value.strip()
+    if as_id(digits) is None:
         raise PydanticCustomError(
             "member_id",
             i18n.gettext("Identifiant de membre attendu (le nombre renvoyé à sa création)."),
         )
-    return value.strip()
+    return digits
 
 
 def _no_bool(value: Any) -> Any:
@@ -987,3 +1049,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 CONFLICT_RESPONSE: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorBody, "description": "The current state forbids it (duplicate, phase)."}
 }
+BODY_RESPONSE: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body cannot be read as JSON text (not UTF-8)."}
+}
+"""Routes that read a JSON body: FastAPI answers 400 when the bytes are not even text."""
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {**BODY_RESPONSE, **CONFLICT_RESPONSE}
