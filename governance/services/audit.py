@@ -150,6 +150,7 @@ def verify_chain(
         )
     heads = result.head
     seq, digest = heads.get(chain, (0, "0" * 64))
+    findings.extend(_missing_chain_findings(uow, chain, head, count))
     if head is not None and first_broken is None and (head.seq, head.hash) != (seq, digest):
         findings.append(
             AuditFinding(
@@ -195,9 +196,66 @@ def head_of(uow: UnitOfWork, org: Organisation) -> tuple[int, str]:
     return (head.seq, head.hash) if head else (0, "0" * 64)
 
 
+def _missing_chain_findings(
+    uow: UnitOfWork, chain: str, head: AuditHead | None, events: int
+) -> list[AuditFinding]:
+    """Findings for a chain deleted wholesale: rows gone, or the head row gone.
+
+    Every organisation's chain starts with its creation event, so an organisation with no event
+    or no head has lost its log. The site chain may be empty (a fresh database).
+    """
+    org = _chain_org(uow, chain)
+    findings: list[AuditFinding] = []
+    if org is not None and events == 0:
+        findings.append(
+            AuditFinding(
+                "hash_chain",
+                chain,
+                M(
+                    "L'organisation {slug} ({name}) n'a aucun événement dans sa chaîne {chain} : "
+                    "son journal d'audit a été supprimé.",
+                    slug=org.slug,
+                    name=org.name,
+                    chain=chain,
+                ),
+            )
+        )
+    if head is None and (org is not None or events > 0):
+        findings.append(
+            AuditFinding(
+                "hash_chain",
+                chain,
+                M(
+                    "La tête de la chaîne {chain}{owner} est absente : le journal d'audit a été "
+                    "altéré.",
+                    chain=chain,
+                    owner=f" ({org.slug})" if org is not None else "",
+                ),
+            )
+        )
+    return findings
+
+
+def _chain_org(uow: UnitOfWork, chain: str) -> Organisation | None:
+    """The organisation a chain belongs to (None for the site chain or an unknown id)."""
+    if not chain.startswith("org:"):
+        return None
+    key = chain.split(":", 1)[1]
+    if not (key.isascii() and key.isdigit()) or len(key) > 10 or int(key) > 2**31 - 1:
+        return None  # not an id any organisation can have
+    return uow.session.get(Organisation, int(key))
+
+
 def all_chains(uow: UnitOfWork) -> list[str]:
-    chains = list(uow.session.execute(select(AuditEvent.chain).distinct()).scalars())
-    return sorted(set(chains) | {SITE_CHAIN})
+    """Every chain the database knows of: from the events, the heads and the organisations
+    (each has its own chain, even when its rows were deleted), plus the site chain."""
+    session = uow.session
+    chains = set(session.execute(select(AuditEvent.chain).distinct()).scalars())
+    chains.update(session.execute(select(AuditHead.chain)).scalars())
+    org_ids = session.execute(select(Organisation.id)).scalars()
+    chains.update(org_chain(org_id) for org_id in org_ids)
+    chains.add(SITE_CHAIN)
+    return sorted(chains)
 
 
 def count_events(uow: UnitOfWork, chain: str) -> int:

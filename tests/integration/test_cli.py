@@ -376,6 +376,35 @@ def test_audit_verify_fails_naming_the_first_altered_event(
     assert "altéré" in result.stdout
 
 
+def erase_chain(database: Path, chain: str, *, head_too: bool) -> None:
+    """Delete a whole chain by hand (and its head), past the append-only trigger."""
+    connection = sqlite3.connect(database)
+    with connection:
+        connection.execute("DROP TRIGGER audit_events_no_delete")
+        connection.execute("DELETE FROM audit_events WHERE chain = ?", (chain,))
+        if head_too:
+            connection.execute("DELETE FROM audit_heads WHERE chain = ?", (chain,))
+    connection.close()
+
+
+@pytest.mark.parametrize("head_too", [False, True], ids=["events", "events-and-head"])
+def test_audit_verify_fails_when_an_organisations_whole_chain_was_deleted(
+    runner: CliRunner, db: Uow, cli_db: Path, head_too: bool
+) -> None:
+    runner.invoke(app, ["demo"])
+    chain = demo_chain(db)
+    erase_chain(cli_db, chain, head_too=head_too)
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 1, result.output
+    assert f"ÉCHEC  {chain} (terreau-commun) :" in result.stdout
+    assert "L'organisation terreau-commun (Terreau Commun) n'a aucun événement" in result.stdout
+    assert ("est absente" in result.stdout) == head_too
+    assert "OK     site" in result.stdout
+    assert "1 chaîne(s) en échec" in result.stdout
+    only = runner.invoke(app, ["audit", "verify", "--org", "terreau-commun"])
+    assert only.exit_code == 1 and "aucun événement" in only.stdout
+
+
 def test_an_exported_log_verifies_offline_and_a_tampered_copy_does_not(
     runner: CliRunner, db: Uow, tmp_path: Path
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from governance.errors import (
@@ -394,6 +394,58 @@ def test_the_database_refuses_to_change_or_delete_an_event(
     with pytest.raises(DatabaseError) as error, engine.begin() as conn:
         conn.execute(text(statement))
     assert "append-only" in str(error.value)
+
+
+def delete_chain(engine: Engine, chain: str, *, head_too: bool) -> None:
+    """Delete a whole chain past its triggers, as an attacker with database access would."""
+    with engine.begin() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:  # disabled only inside this transaction: the next tests keep the trigger
+            conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        else:  # the database file is this test's own copy
+            conn.execute(text("DROP TRIGGER audit_events_no_delete"))
+        conn.execute(text("DELETE FROM audit_events WHERE chain = :c"), {"c": chain})
+        if head_too:
+            conn.execute(text("DELETE FROM audit_heads WHERE chain = :c"), {"c": chain})
+        if postgres:
+            conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+
+
+@pytest.mark.parametrize("head_too", [False, True], ids=["events", "events-and-head"])
+def test_verification_names_an_organisation_whose_whole_chain_was_deleted(
+    uow: Uow, engine: Engine, head_too: bool
+) -> None:
+    kept = make_org(uow, slug="gardee", name="Coop gardée")
+    erased = make_org(uow, slug="effacee", name="Coop effacée")
+    chain = org_chain(erased.org.id)
+    delete_chain(engine, chain, head_too=head_too)
+    with uow() as u:
+        chains = audit.all_chains(u)
+        reports = {c: audit.verify_chain(u, c) for c in chains}
+    assert set(chains) == {"site", org_chain(kept.org.id), chain}
+    assert reports["site"].ok and reports[org_chain(kept.org.id)].ok
+    broken = reports[chain]
+    messages = [f.message.render() for f in broken.findings]
+    assert not broken.ok and broken.events == 0
+    assert any("effacee" in m and "aucun événement" in m for m in messages), messages
+    assert any("tête" in m and "absente" in m for m in messages) == head_too, messages
+
+
+def test_an_empty_site_chain_is_not_a_finding_but_a_missing_organisation_head_is(
+    uow: Uow, engine: Engine
+) -> None:
+    fx = make_org(uow)
+    with engine.begin() as conn:  # audit_heads has no trigger: a head can be removed
+        conn.execute(text("DELETE FROM audit_heads WHERE chain = :c"), {"c": org_chain(fx.org.id)})
+    with uow() as u:
+        report = audit.verify_chain(u, org_chain(fx.org.id))
+        fresh = audit.verify_chain(u, "nowhere")
+    assert not report.ok and report.events > 0
+    assert [f.message.render() for f in report.findings] == [
+        f"La tête de la chaîne {org_chain(fx.org.id)} (coop) est absente : le journal d'audit a "
+        "été altéré."
+    ]
+    assert fresh.ok and fresh.events == 0
 
 
 def test_a_failed_use_case_leaves_no_event_and_no_row(uow: Uow) -> None:
