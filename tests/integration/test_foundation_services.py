@@ -385,6 +385,7 @@ def test_every_change_is_chained_and_the_chain_verifies(uow: Uow) -> None:
     [
         "UPDATE audit_events SET action = 'forged' WHERE seq = 1",
         "DELETE FROM audit_events WHERE seq = 1",
+        "DELETE FROM audit_events",  # SQLite's truncate optimisation skips tables with triggers
     ],
 )
 def test_the_database_refuses_to_change_or_delete_an_event(
@@ -394,6 +395,27 @@ def test_the_database_refuses_to_change_or_delete_an_event(
     with pytest.raises(DatabaseError) as error, engine.begin() as conn:
         conn.execute(text(statement))
     assert "append-only" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "TRUNCATE audit_events",
+        "TRUNCATE audit_heads, audit_events",
+        "TRUNCATE organisations CASCADE",
+    ],
+)
+def test_postgresql_refuses_to_truncate_the_events(
+    uow: Uow, engine: Engine, statement: str
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE (DELETE without WHERE is refused above)")
+    fx = make_org(uow)
+    before = events(uow, fx.org.id)
+    with pytest.raises(DatabaseError) as error, engine.begin() as conn:
+        conn.execute(text(statement))
+    assert "append-only" in str(error.value)
+    assert events(uow, fx.org.id) == before and before
 
 
 def delete_chain(engine: Engine, chain: str, *, head_too: bool) -> None:

@@ -65,3 +65,31 @@ def test_upgrade_from_empty_and_downgrade_to_base(empty_database: str) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
     upgrade(empty_database)  # and back up again: the downgrade left nothing behind
+
+
+def _audit_triggers(url: str) -> set[str]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            query = (
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
+                "AND tgrelid = 'audit_events'::regclass"
+            )
+        else:
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        names = set(conn.execute(text(query)).scalars())
+    engine.dispose()
+    return names
+
+
+def test_revision_0004_adds_the_truncate_trigger_on_postgresql_only(empty_database: str) -> None:
+    upgrade(empty_database, "0003")
+    before = _audit_triggers(empty_database)
+    upgrade(empty_database)
+    after = _audit_triggers(empty_database)
+    if empty_database.startswith("postgresql"):
+        assert after - before == {"audit_events_no_truncate"}
+    else:
+        assert after == before == {"audit_events_no_update", "audit_events_no_delete"}
+    downgrade(empty_database, "0003")
+    assert _audit_triggers(empty_database) == before
