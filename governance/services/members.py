@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
@@ -25,6 +26,11 @@ from governance.store.tables import Category, College, Member, MemberRole, Organ
 from governance.store.uow import UnitOfWork
 
 STATUSES = ("associate", "participant", "external")
+
+
+def local_today(uow: UnitOfWork, org: Organisation) -> date:
+    """Today's date where the organisation is (admissions and departures are local dates)."""
+    return uow.now().astimezone(ZoneInfo(org.timezone)).date()
 
 
 @dataclass
@@ -71,6 +77,7 @@ class _Lookup:
         }
         self.has_colleges = bool(live)
         self.scic = is_scic(org.legal_form)
+        self.today = local_today(uow, org)
 
     def category(self, key: str | int | None) -> Category | None:
         return None if key in (None, "") else self.categories.get(str(key).strip().lower())
@@ -168,6 +175,18 @@ def _resolve(data: MemberInput, lookup: _Lookup) -> _Resolved:
             FieldProblem("roles", M("Rôle inconnu : {roles}.", roles=", ".join(unknown)))
         )
     admitted_on = _parse_date(data.admitted_on, "admitted_on", problems)
+    if admitted_on is not None and admitted_on > lookup.today:
+        problems.append(
+            FieldProblem(
+                "admitted_on",
+                M(
+                    "La date d'admission ({on}) ne peut pas être dans le futur : au plus tard "
+                    "aujourd'hui, {today}.",
+                    on=admitted_on,
+                    today=lookup.today,
+                ),
+            )
+        )
     if problems:
         raise ValidationError(problems)
     return _Resolved(
@@ -225,7 +244,8 @@ def _insert(
         category_id=data.category.id if data.category else None,
         college_id=data.college.id if data.college else None,
         shares=data.shares,
-        admitted_on=data.admitted_on or (uow.now().date() if data.status == "associate" else None),
+        admitted_on=data.admitted_on
+        or (local_today(uow, org) if data.status == "associate" else None),
         created_at=uow.now(),
     )
     member.roles = [MemberRole(role=r) for r in data.roles]
@@ -257,7 +277,7 @@ def _readmit(
     member.college_id = data.college.id if data.college else None
     member.shares = data.shares
     member.admitted_on = data.admitted_on or (
-        uow.now().date() if data.status == "associate" else None
+        local_today(uow, org) if data.status == "associate" else None
     )
     member.departed_on = None
     member.departure_reason = None
@@ -438,6 +458,32 @@ def update_member(
     action = "member.updated"
     if departure is not None:
         on = _parse_date(departure.on, "departure.on", problems)
+        if not str(departure.on).strip():
+            problems.append(FieldProblem("departure.on", M("Indiquez la date du départ.")))
+        elif on is not None and member.admitted_on is not None and on < member.admitted_on:
+            problems.append(
+                FieldProblem(
+                    "departure.on",
+                    M(
+                        "La date de départ ({on}) ne peut pas précéder l'admission, le "
+                        "{admitted}.",
+                        on=on,
+                        admitted=member.admitted_on,
+                    ),
+                )
+            )
+        elif on is not None and on > lookup.today:
+            problems.append(
+                FieldProblem(
+                    "departure.on",
+                    M(
+                        "La date de départ ({on}) ne peut pas être dans le futur : au plus tard "
+                        "aujourd'hui, {today}.",
+                        on=on,
+                        today=lookup.today,
+                    ),
+                )
+            )
         if not departure.reason.strip():
             problems.append(FieldProblem("departure.reason", M("Indiquez le motif du départ.")))
         returned = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -270,7 +271,7 @@ def test_departure_keeps_the_member_out_of_lists_and_logs_the_reason(uow: Uow) -
             actor=fx.admin_actor,
             org=u.session.merge(fx.org),
             member_id=member.id,
-            departure=members.Departure(on="2026-06-30", reason="Démission", shares_returned=1),
+            departure=members.Departure(on="2026-06-15", reason="Démission", shares_returned=1),
         )
         u.commit()
     with uow() as u:
@@ -280,6 +281,89 @@ def test_departure_keeps_the_member_out_of_lists_and_logs_the_reason(uow: Uow) -
         ]
         assert "Ana" not in names
     assert events(uow, fx.org.id)[-1] == "member.departed"
+
+
+def depart(uow: Uow, fx, member_id: int, on: str) -> None:
+    with uow() as u:
+        members.update_member(
+            u,
+            actor=fx.admin_actor,
+            org=u.session.merge(fx.org),
+            member_id=member_id,
+            departure=members.Departure(on=on, reason="Démission"),
+        )
+        u.commit()
+
+
+def admit(uow: Uow, fx, name: str, admitted_on: str | None) -> Member:
+    with uow() as u:
+        member = members.add_member(
+            u,
+            actor=fx.admin_actor,
+            org=u.session.merge(fx.org),
+            base_url=BASE_URL,
+            data=members.MemberInput(
+                name=name,
+                email=f"{name.lower()}@example.org",
+                category="Salariés",
+                college="Salariés",
+                admitted_on=admitted_on,
+            ),
+        )
+        u.commit()
+    return member
+
+
+def refusal(action: Callable[[], object]) -> dict[str, str]:
+    with pytest.raises(ValidationError) as error:
+        action()
+    return {p.field: p.message.render() for p in error.value.problems}
+
+
+def test_a_departure_before_the_admission_or_in_the_future_is_refused(uow: Uow) -> None:
+    fx = make_org(uow)
+    ana = admit(uow, fx, "Ana", "2026-01-10")
+    before = events(uow, fx.org.id)
+
+    early = refusal(lambda: depart(uow, fx, ana.id, "2026-01-09"))
+    future = refusal(lambda: depart(uow, fx, ana.id, "2026-06-16"))  # the clock: 15 June 2026
+    undated = refusal(lambda: depart(uow, fx, ana.id, " "))
+
+    assert early == {
+        "departure.on": "La date de départ (2026-01-09) ne peut pas précéder l'admission, le "
+        "2026-01-10."
+    }
+    assert future == {
+        "departure.on": "La date de départ (2026-06-16) ne peut pas être dans le futur : au plus "
+        "tard aujourd'hui, 2026-06-15."
+    }
+    assert undated == {"departure.on": "Indiquez la date du départ."}
+    assert events(uow, fx.org.id) == before
+    depart(uow, fx, ana.id, "2026-01-10")  # the day of the admission itself is allowed
+    assert events(uow, fx.org.id)[-1] == "member.departed"
+
+
+def test_today_is_the_organisations_day_not_utcs(uow: Uow, clock) -> None:
+    fx = make_org(uow)  # Europe/Paris
+    ana = admit(uow, fx, "Ana", None)
+    clock.now = datetime(2026, 6, 15, 22, 30, tzinfo=UTC)  # already 16 June in Paris
+    late = admit(uow, fx, "Bea", None)
+    assert (ana.admitted_on, late.admitted_on) == (date(2026, 6, 15), date(2026, 6, 16))
+    assert refusal(lambda: depart(uow, fx, ana.id, "2026-06-17"))
+    depart(uow, fx, ana.id, "2026-06-16")
+    assert events(uow, fx.org.id)[-1] == "member.departed"
+
+
+def test_an_admission_in_the_future_is_refused(uow: Uow) -> None:
+    fx = make_org(uow)
+
+    problems = refusal(lambda: admit(uow, fx, "Ana", "2026-06-16"))
+
+    assert problems == {
+        "admitted_on": "La date d'admission (2026-06-16) ne peut pas être dans le futur : au "
+        "plus tard aujourd'hui, 2026-06-15."
+    }
+    assert admit(uow, fx, "Ana", "2026-06-15").admitted_on == date(2026, 6, 15)
 
 
 def test_csv_import_reports_every_bad_line_and_imports_nothing(uow: Uow) -> None:
@@ -489,7 +573,7 @@ def test_a_member_who_left_can_be_admitted_again(uow: Uow) -> None:
             actor=fx.admin_actor,
             org=u.session.merge(fx.org),
             member_id=member.id,
-            departure=members.Departure(on="2026-06-30", reason="Démission"),
+            departure=members.Departure(on="2026-06-15", reason="Démission"),
         )
         u.commit()
     with uow() as u:

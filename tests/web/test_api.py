@@ -341,11 +341,11 @@ def test_patch_changes_roles_and_college_then_records_a_departure(
     assert bad.status_code == 422 and {"roles", "shares"} <= set(problems(bad))
     left = client.patch(
         path,
-        json={"departure": {"on": "2026-06-30", "reason": "Déménagement", "shares_returned": 1}},
+        json={"departure": {"on": "2026-06-15", "reason": "Déménagement", "shares_returned": 1}},
         headers=admin,
     )
     assert left.status_code == 200
-    assert (left.json()["departed_on"], left.json()["shares_returned"]) == ("2026-06-30", 1)
+    assert (left.json()["departed_on"], left.json()["shares_returned"]) == ("2026-06-15", 1)
     assert client.patch(path, json={"roles": []}, headers=admin).status_code == 409
     empty = client.patch(path, json={}, headers=admin)
     assert empty.status_code == 422 and "body" in problems(empty)
@@ -366,6 +366,62 @@ def test_a_departure_with_a_bad_date_names_the_nested_field(
     )
     assert response.status_code == 422
     assert {"departure.on", "departure.reason"} <= set(problems(response))
+
+
+def test_a_departure_before_the_admission_or_in_the_future_is_422_naming_the_rule(
+    client: TestClient, coop: OrgFixture, admin: dict[str, str]
+) -> None:
+    created = client.post(
+        "/api/v1/orgs/coop/members",
+        json={"name": "Lou Garnier", "email": "lou@example.org", "category": "Salariés",
+              "college": "Salariés", "admitted_on": "2025-09-01"},
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    path = f"/api/v1/orgs/coop/members/{created.json()['id']}"
+
+    early = client.patch(
+        path, json={"departure": {"on": "2025-08-31", "reason": "Erreur"}}, headers=admin
+    )
+    future = client.patch(
+        path, json={"departure": {"on": "2026-07-01", "reason": "Départ annoncé"}}, headers=admin
+    )
+    english = client.patch(
+        path,
+        json={"departure": {"on": "2026-07-01", "reason": "Leaving"}},
+        headers={**admin, "Accept-Language": "en"},
+    )
+
+    assert early.status_code == 422
+    assert problems(early) == {
+        "departure.on": "La date de départ (2025-08-31) ne peut pas précéder l'admission, le "
+        "2025-09-01."
+    }
+    assert future.status_code == 422
+    assert problems(future) == {
+        "departure.on": "La date de départ (2026-07-01) ne peut pas être dans le futur : au plus "
+        "tard aujourd'hui, 2026-06-15."
+    }
+    assert problems(english) == {
+        "departure.on": "The departure date (2026-07-01) cannot be in the future: today, "
+        "2026-06-15, at the latest."
+    }
+    assert client.get(path, headers=admin).json()["departed_on"] is None
+
+
+def test_an_admission_date_in_the_future_is_422(
+    client: TestClient, coop: OrgFixture, admin: dict[str, str]
+) -> None:
+    response = client.post(
+        "/api/v1/orgs/coop/members",
+        json={"name": "Noé Brun", "email": "noe@example.org", "category": "Salariés",
+              "college": "Salariés", "admitted_on": "2026-06-16"},
+        headers=admin,
+    )
+    assert response.status_code == 422
+    assert "dans le futur" in problems(response)["admitted_on"]
+    listed = client.get("/api/v1/orgs/coop/members", headers=admin).json()
+    assert "Noé Brun" not in {m["name"] for m in listed}
 
 
 def test_a_plain_member_cannot_change_roles(

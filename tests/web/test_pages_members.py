@@ -253,7 +253,7 @@ def test_admin_changes_college_roles_and_shares_then_records_a_departure(
     bad_shares = browser.post(path, {"shares": "zéro", "roles": []})
     bad_departure = browser.post(f"{path}/departure", {"on": "hier", "reason": ""})
     departed = browser.post(
-        f"{path}/departure", {"on": "2026-06-30", "reason": "Déménagement", "shares_returned": "4"}
+        f"{path}/departure", {"on": "2026-06-15", "reason": "Déménagement", "shares_returned": "4"}
     )
 
     assert updated.status_code == 303
@@ -265,7 +265,7 @@ def test_admin_changes_college_roles_and_shares_then_records_a_departure(
     assert "Indiquez le motif du départ." in bad_departure.text
     assert departed.status_code == 303
     page = browser.get(path).text
-    assert "30 juin 2026 — Déménagement" in page
+    assert "15 juin 2026 — Déménagement" in page
     assert "Facilitation" in page
     assert "Chloé Durand" not in listed(browser.get("/orgs/coop/members").text)
 
