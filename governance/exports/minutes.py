@@ -59,6 +59,24 @@ ABSTENTION_LABELS = {
     "counts_for": "abstentions comptées pour (règle atypique)",
 }
 
+COLLEGE_POLICY_LABELS = {
+    "redistribute": "poids redistribué aux autres collèges",
+    "keep_in_denominator": "poids gardé au dénominateur",
+}
+AGGREGATION_LABELS = {
+    "proportional": "proportionnelle",
+    "bloc": "par bloc (règle atypique)",
+}
+
+
+def _college_policy(code: str, colleges: list[dict[str, Any]] | None = None) -> str:
+    """A policy for empty or silent colleges, in words (``merge_into:<id>`` names the college)."""
+    if code.startswith("merge_into:"):
+        target = code.split(":", 1)[1]
+        name = next((str(c["name"]) for c in colleges or [] if str(c.get("id")) == target), target)
+        return f"voix reportées sur le collège {name}"
+    return COLLEGE_POLICY_LABELS.get(code, code)
+
 
 def _env() -> Environment:
     env = Environment(
@@ -67,6 +85,8 @@ def _env() -> Environment:
     )
     env.filters["pct"] = _pct
     env.filters["frac"] = _frac
+    env.filters["college_policy"] = _college_policy
+    env.globals["aggregation_labels"] = AGGREGATION_LABELS
     return env
 
 

@@ -162,3 +162,9 @@ def check_choice(choice: str, *, allow_null: bool = False) -> str:
             ),
         )
     return choice
+
+
+def is_sarl_second_ordinary_consultation(legal_form: str, kind: str, convocation: int) -> bool:
+    """True for an ordinary assembly of a SARL on its second consultation, where the majority is
+    of the votes cast (abstentions excluded) rather than of all votes (C. com. L223-29)."""
+    return legal_form.endswith("SARL") and kind != "AGE" and convocation == 2

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from governance.errors import (
@@ -525,6 +525,10 @@ def record_attendance(
         raise ValidationError.single(
             "mode", M("Les statuts ne prévoient pas la participation à distance.")
         )
+    if mode == "remote" and not assembly.remote:
+        raise ValidationError.single(
+            "mode", M("Cette assemblée n'est pas ouverte à la participation à distance.")
+        )
     if mode != "proxy" and holder_id not in (None, ""):
         raise ValidationError.single("holder", M("Un mandataire ne se donne qu'avec un pouvoir."))
     if (
@@ -816,6 +820,37 @@ def open_resolution(
     return resolution
 
 
+def open_all_resolutions(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    org: Organisation,
+    assembly_id: int | str,
+    deadline: datetime | str | None = None,
+    base_url: str = "",
+) -> list[Resolution]:
+    """Open the vote on every resolution of the agenda still in draft, in order, together.
+
+    One transaction: if one of them cannot open (a statutes draft with errors…), none does.
+    """
+    require(uow.session, actor, org, ORGANISERS)
+    assembly = get_assembly(uow, org, assembly_id)
+    waiting = [r for r in list_resolutions(uow, assembly) if r.status == "draft"]
+    if not waiting:
+        raise ConflictError(M("Aucune résolution de l'ordre du jour n'attend l'ouverture du vote."))
+    return [
+        open_resolution(
+            uow,
+            actor=actor,
+            org=org,
+            resolution_id=resolution.id,
+            deadline=deadline,
+            base_url=base_url,
+        )
+        for resolution in waiting
+    ]
+
+
 @dataclass(frozen=True)
 class BallotReceipt:
     """What a voter keeps: for a secret ballot, the code and the hash listed at close."""
@@ -909,11 +944,14 @@ def cast_ballot(
         principal = _member(uow, org, member_id, "member")
         cast_by = me
     elif channel == "direct":
-        if not is_voter(me):
+        # A proxy holder need not vote in their own right (statutes may let a participant hold
+        # one): only a vote for oneself needs an associate.
+        if me is None or me.departed_on is not None:
             raise PermissionDeniedError(M("Vous n'êtes pas membre d'un collège votant."))
-        assert me is not None
         cast_by = me
         if on_behalf_of in (None, "") or str(on_behalf_of) == str(me.id):
+            if not is_voter(me):
+                raise PermissionDeniedError(M("Vous n'êtes pas membre d'un collège votant."))
             principal = me
             own = lines.get(me.id)
             if own is not None and own.mode == "proxy":
@@ -975,9 +1013,10 @@ def cast_ballot(
                 mode=rules.ATTENDANCE_LABELS[lines[principal.id].mode],
             )
         )
-    if resolution.secret:
-        return _cast_secret(uow, actor, org, resolution, principal, cast_by, choice, channel)
-    return _cast_public(uow, actor, org, resolution, principal, cast_by, choice, channel)
+    # Every time the ballot records is ``now``, read when the vote was found open: a ballot let
+    # in just before a deadline is never stamped after it.
+    cast = _cast_secret if resolution.secret else _cast_public
+    return cast(uow, actor, org, resolution, principal, cast_by, choice, channel, now)
 
 
 def _cast_public(
@@ -989,6 +1028,7 @@ def _cast_public(
     cast_by: Member | None,
     choice: str,
     channel: str,
+    now: datetime,
 ) -> BallotReceipt:
     ballot = uow.session.execute(
         select(Ballot)
@@ -1005,7 +1045,7 @@ def _cast_public(
             choice=choice,
             channel=channel,
             cast_by_id=cast_by.id if cast_by else None,
-            cast_at=uow.now(),
+            cast_at=now,
         )
         try:
             with uow.session.begin_nested():  # add inside the savepoint: a clash undoes only it
@@ -1022,7 +1062,7 @@ def _cast_public(
         ballot.choice = choice
         ballot.channel = channel
         ballot.cast_by_id = cast_by.id if cast_by else None
-        ballot.cast_at = uow.now()
+        ballot.cast_at = now
         ballot.changes += 1
     uow.record(
         actor=actor.label,
@@ -1051,6 +1091,7 @@ def _cast_secret(
     cast_by: Member | None,
     choice: str,
     channel: str,
+    now: datetime,
 ) -> BallotReceipt:
     already = uow.session.execute(
         select(Emargement.id).where(
@@ -1075,15 +1116,7 @@ def _cast_secret(
                     member_id=principal.id,
                     cast_by_id=cast_by.id if cast_by else None,
                     channel=channel,
-                    at=uow.now(),
-                )
-            )
-            uow.session.add(
-                SecretBallot(
-                    ballot_hash=digest,
-                    resolution_id=resolution.id,
-                    college_id=principal.college_id,
-                    choice=choice,
+                    at=now,
                 )
             )
             uow.session.flush()
@@ -1095,6 +1128,11 @@ def _cast_secret(
                 name=principal.name,
             )
         ) from None
+    _reseal_ballot_box(
+        uow,
+        resolution.id,
+        {"ballot_hash": digest, "college_id": principal.college_id, "choice": choice},
+    )
     # Émargement only: no choice, no college, nothing that re-links the ballot.
     uow.record(
         actor=actor.label,
@@ -1105,6 +1143,51 @@ def _cast_secret(
         payload={"member": principal.id, "secret": True, "channel": channel},
     )
     return BallotReceipt(member_id=principal.id, choice=None, code=code, ballot_hash=digest)
+
+
+# Namespace of the PostgreSQL advisory locks that serialise the writes to one ballot box.
+_BALLOT_BOX_LOCK = 0x7465_7272  # "terr"
+
+
+def _reseal_ballot_box(
+    uow: UnitOfWork, resolution_id: int, new_ballot: dict[str, Any] | None = None
+) -> None:
+    """Rewrite every secret ballot of the resolution, in the order of their hashes.
+
+    A database marks each row with what wrote it: PostgreSQL's ``xmin`` is the writing
+    transaction, shared with the émargement written beside it, and ``ctid`` follows the order
+    of insertion. Rewriting the whole box in each transaction that adds a ballot (and at close)
+    leaves every ballot with the same writer and a physical order that is the order of the
+    hashes, random: nothing in a row says which transaction, hence which émargement, it came
+    with. The box is rewritten by one transaction at a time (an advisory lock on PostgreSQL,
+    SQLite's single writer otherwise); it costs one pass over the resolution's ballots.
+    """
+    session = uow.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": _BALLOT_BOX_LOCK, "key": resolution_id},
+        )
+    columns = (SecretBallot.ballot_hash, SecretBallot.college_id, SecretBallot.choice)
+    box = [
+        dict(row._mapping)
+        for row in session.execute(
+            select(*columns).where(SecretBallot.resolution_id == resolution_id)
+        )
+    ]
+    if new_ballot is not None:
+        box.append(new_ballot)
+    if not box:
+        return
+    session.execute(
+        delete(SecretBallot)
+        .where(SecretBallot.resolution_id == resolution_id)
+        .execution_options(synchronize_session=False)
+    )
+    box.sort(key=lambda row: str(row["ballot_hash"]))
+    session.execute(
+        insert(SecretBallot), [{**row, "resolution_id": resolution_id} for row in box]
+    )
 
 
 def _statutes_of(uow: UnitOfWork, resolution: Resolution) -> tuple[StatutesVersion, Statutes]:
@@ -1223,6 +1306,13 @@ def compute_result(
     ``members`` (college → associates) defaults to today's; a recount passes the stored ones.
     """
     version, statutes = _statutes_of(uow, resolution)
+    assembly = get_assembly(uow, org, resolution.assembly_id)
+    if rules.is_sarl_second_ordinary_consultation(
+        org.legal_form, assembly.kind, assembly.convocation
+    ) and statutes.abstention_policy == "counts_against":
+        # A SARL's ordinary decisions need more than half of all votes at the first
+        # consultation, then a majority of the votes cast at the second (C. com. L223-29).
+        statutes = replace(statutes, abstention_policy="excluded")
     return tallies.tally_resolution(
         statutes=statutes,
         statutes_version=version.number,
@@ -1257,20 +1347,24 @@ def close_resolution(
         return resolution
     if resolution.status == "draft":
         raise ConflictError(M("Le vote sur cette résolution n'a pas été ouvert."))
-    now = uow.now()
-    closed_at = resolution.deadline if is_past_deadline(resolution, now) else now
-    # The conditional update is the lock: one closer wins, the others see it closed.
+    # The conditional update is the lock: one closer wins, the others see it closed. It waits
+    # for the ballots in flight (they hold a share lock on the row), so the closing time is read
+    # only once it has won: every ballot counted is then earlier than the close.
     won = _rowcount(
         uow,
         update(Resolution)
         .where(Resolution.id == resolution.id, Resolution.status == "open")
-        .values(status="closed", closed_at=closed_at)
+        .values(status="closed")
         .execution_options(synchronize_session=False),
     )
     uow.session.refresh(resolution)
     if not won:
         return resolution
+    now = uow.now()
+    resolution.closed_at = resolution.deadline if is_past_deadline(resolution, now) else now
     _add_blank_proxy_ballots(uow, resolution)
+    if resolution.secret:
+        _reseal_ballot_box(uow, resolution.id)
     assembly = get_assembly(uow, org, resolution.assembly_id)
     result = compute_result(uow, org, resolution, quorate=_assembly_quorate(assembly))
     resolution.result = canonical_json(result)
@@ -1349,6 +1443,21 @@ def cancel_resolution(
         payload={"reason": reason.strip()},
     )
     return resolution
+
+
+def close_all_resolutions(
+    uow: UnitOfWork, *, actor: Actor, org: Organisation, assembly_id: int | str
+) -> list[Resolution]:
+    """Close every open vote of the assembly together; the assembly itself stays open."""
+    require(uow.session, actor, org, ORGANISERS)
+    assembly = get_assembly(uow, org, assembly_id)
+    voting = [r for r in list_resolutions(uow, assembly) if r.status == "open"]
+    if not voting:
+        raise ConflictError(M("Aucun vote n'est ouvert dans cette assemblée."))
+    return [
+        close_resolution(uow, actor=actor, org=org, resolution_id=resolution.id)
+        for resolution in voting
+    ]
 
 
 def close_assembly(
@@ -1508,6 +1617,24 @@ def _notify_closed(
         )
 
 
+def record_deadline_close(
+    uow: UnitOfWork, *, org: Organisation, resolution_id: int | str, base_url: str = ""
+) -> bool:
+    """Record the close of a vote past its deadline (as ``system``) and announce it.
+
+    What ``terreau tick`` does for each due vote, and what a request that finds a vote past its
+    deadline does at once (so results never wait for the cron). True if this call closed it.
+    """
+    resolution = get_resolution(uow, org, resolution_id)
+    if resolution.status != "open" or not is_past_deadline(resolution, uow.now()):
+        return False
+    resolution = close_resolution(uow, actor=SYSTEM, org=org, resolution_id=resolution.id)
+    if not uow.session.info.get(("closed_here", resolution.id)):
+        return False
+    _notify_closed(uow, org, resolution, base_url)
+    return True
+
+
 @dataclass
 class TickReport:
     closed: list[int] = field(default_factory=list)
@@ -1537,9 +1664,7 @@ def tick(uow_factory: Callable[[], UnitOfWork], base_url: str = "") -> TickRepor
         with uow_factory() as uow:
             org = uow.session.get(Organisation, org_id)
             assert org is not None
-            resolution = close_resolution(uow, actor=SYSTEM, org=org, resolution_id=resolution_id)
-            if uow.session.info.get(("closed_here", resolution_id)):
-                _notify_closed(uow, org, resolution, base_url)
+            if record_deadline_close(uow, org=org, resolution_id=resolution_id, base_url=base_url):
                 report.closed.append(resolution_id)
             uow.commit()
     for org_id, resolution_id in soon:
@@ -1584,17 +1709,19 @@ def voting_panel(
     status = effective_status(resolution, uow.now())
     panel = VotingPanel(resolution=resolution, status=status)
     me = membership(uow.session, actor, org.id)
-    if not is_voter(me):
+    if me is None or me.departed_on is not None:
         panel.reason = M("Vous n'êtes pas membre d'un collège votant.")
         return panel
-    assert me is not None
     lines = {
         line.member_id: line
         for line in attendance_of(uow, get_assembly(uow, org, resolution.assembly_id))
     }
     principals: list[tuple[Member, bool]] = []
     own = lines.get(me.id)
-    if own is None or own.mode != "proxy":
+    if not is_voter(me):
+        # Not a voter in their own right, but possibly the holder of a proxy.
+        panel.reason = M("Vous n'êtes pas membre d'un collège votant.")
+    elif own is None or own.mode != "proxy":
         principals.append((me, False))
     else:
         panel.reason = M("Vous avez donné pouvoir pour cette assemblée.")
@@ -1603,6 +1730,10 @@ def voting_panel(
             principal = uow.session.get(Member, line.member_id)
             if principal is not None:
                 principals.append((principal, True))
+    if not is_voter(me) and principals:
+        panel.reason = M(
+            "Vous n'êtes pas associé(e) : vous votez seulement pour les pouvoirs que vous détenez."
+        )
     for principal, on_behalf in principals:
         if resolution.secret:
             voted = (
@@ -1645,21 +1776,52 @@ def result_view(
     assembly = get_assembly(uow, org, resolution.assembly_id)
     live = compute_result(uow, org, resolution, quorate=_assembly_quorate(assembly))
     live = canonical_value(live)
-    if resolution.secret:
+    if resolution.secret and any(int(c["expressed"]) < 3 for c in live["colleges"]):
+        # A college with fewer than 3 expressed ballots shows only its name, weight and size;
+        # the overall figures wait for the close too, since with the other colleges' parts
+        # they would give the hidden one away.
         for college in live["colleges"]:
             if int(college["expressed"]) < 3:
                 college["hidden"] = True
-                for key in (
-                    "for",
-                    "against",
-                    "abstain",
-                    "blank",
-                    "null",
-                    "share_for",
-                    "contribution_for",
-                ):
+                for key in _HIDDEN_COLLEGE_KEYS:
                     college[key] = None
+        live["overall_hidden"] = True
+        for key in _HIDDEN_OVERALL_KEYS:
+            live[key] = None
     return {"status": "open", "live": True, **live}
+
+
+# What a live secret result hides of a college with fewer than 3 expressed ballots, and of the
+# whole result while such a college exists (everything but names, weights and sizes).
+_HIDDEN_COLLEGE_KEYS = (
+    "for",
+    "against",
+    "abstain",
+    "blank",
+    "null",
+    "not_voted",
+    "expressed",
+    "status",
+    "treatment",
+    "live",
+    "weight_used",
+    "share_for",
+    "share_against",
+    "contribution_for",
+    "contribution_against",
+    "merged_into",
+    "bloc_side",
+)
+_HIDDEN_OVERALL_KEYS = (
+    "for_ratio",
+    "for_ratio_display",
+    "majority_met",
+    "adopted",
+    "for_total",
+    "against_total",
+    "kept_total",
+    "totals",
+)
 
 
 def my_history(uow: UnitOfWork, member: Member) -> list[tuple[Resolution, str | None]]:

@@ -526,6 +526,65 @@ def test_a_resolution_past_its_deadline_shows_closed_and_refuses_ballots(
     assert late.status_code == 409 and "à 18:00" in late.json()["detail"]  # Paris time
 
 
+def test_the_votes_of_an_agenda_open_and_close_together(client: TestClient, coop: Coop) -> None:
+    assembly = create_assembly(client, coop)["id"]
+    ids = [add_resolution(client, coop, assembly, t)["id"] for t in ("Comptes", "Budget", "Cap")]
+    ok(
+        client.post(
+            f"{API}/assemblies/{assembly}/convene", json={"mode": "post"}, headers=coop.secretary
+        )
+    )
+    for label in ("Fondateurs 1", "Fondateurs 2", "Partenaires 1"):  # quorum: 1/5 of 10
+        ok(attend(client, coop, assembly, coop.id(label)), 201)
+    ok(client.post(f"{API}/assemblies/{assembly}/open", headers=coop.secretary))
+    member = coop.tokens["Fondateurs 1"]
+    assert client.post(f"{API}/assemblies/{assembly}/votes/open", headers=member).status_code == 403
+
+    opened = ok(
+        client.post(
+            f"{API}/assemblies/{assembly}/votes/open",
+            json={"deadline": "2026-06-15T18:00:00+02:00"},
+            headers=coop.secretary,
+        )
+    )
+    assert [r["id"] for r in opened] == ids
+    assert {r["status"] for r in opened} == {"open"}
+    assert {r["deadline"] for r in opened} == {"2026-06-15T18:00:00+02:00"}
+    again = client.post(f"{API}/assemblies/{assembly}/votes/open", headers=coop.secretary)
+    assert again.status_code == 409
+    ok(ballot(client, ids[0], member, "for"), 201)
+
+    closed = ok(client.post(f"{API}/assemblies/{assembly}/votes/close", headers=coop.secretary))
+    assert [r["status"] for r in closed] == ["closed"] * 3
+    assert [r["adopted"] for r in closed] == [True, False, False]  # the two others: no vote
+    shown = ok(client.get(f"{API}/assemblies/{assembly}", headers=coop.admin))
+    assert shown["status"] == "open"
+    none_left = client.post(f"{API}/assemblies/{assembly}/votes/close", headers=coop.secretary)
+    assert none_left.status_code == 409 and "Aucun vote" in none_left.json()["detail"]
+
+
+def test_a_live_secret_result_hides_a_small_college_and_the_overall_figures(
+    client: TestClient, coop: Coop, uow: Uow
+) -> None:
+    from tests.factories import set_statutes
+
+    set_statutes(uow, coop.fx, results_visibility="live")
+    meeting = open_meeting(client, coop)
+    for label in ("Bénéficiaires 1", "Fondateurs 1"):
+        ok(ballot(client, meeting.election, coop.tokens[label], "for"), 201)
+    live = ok(client.get(f"{API}/resolutions/{meeting.election}/result", headers=coop.admin))
+    assert live["live"] is True and live["overall_hidden"] is True
+    assert live["for_ratio"] is None and live["adopted"] is None and live["totals"] is None
+    colleges = {c["name"]: c for c in live["colleges"]}
+    assert all(c["hidden"] for c in colleges.values())  # no college has 3 expressed ballots yet
+    for college in colleges.values():
+        assert college["share_against"] is None and college["expressed"] is None
+        assert college["for"] is None and college["not_voted"] is None
+    ok(client.post(f"{API}/resolutions/{meeting.election}/close", headers=coop.secretary))
+    final = ok(client.get(f"{API}/resolutions/{meeting.election}/result", headers=coop.admin))
+    assert "overall_hidden" not in final and final["for_ratio"]["exact"] == "1"
+
+
 def test_assemblies_of_another_organisation_are_out_of_reach(
     client: TestClient, coop: Coop, uow: Uow
 ) -> None:
@@ -588,6 +647,9 @@ def test_the_minutes_show_the_per_college_table_and_the_audit_head_hash(
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Résultat par collège" in page.text and "Bénéficiaires" in page.text
     assert head in page.text and "Quorum atteint" in page.text
+    # The rule applied reads in words, not codes.
+    assert "collège sans membre : poids redistribué aux autres collèges" in page.text
+    assert "agrégation proportionnelle" in page.text and "redistribute" not in page.text
     assert 'href="/api/v1/exports/minutes.css"' in page.text
     stylesheet = client.get("/api/v1/exports/minutes.css")  # no token: a saved page finds it
     assert stylesheet.status_code == 200 and stylesheet.headers["content-type"].startswith(
@@ -651,6 +713,8 @@ def test_the_openapi_document_lists_the_assembly_paths(client: TestClient) -> No
         ("/api/v1/orgs/{org}/assemblies/{assembly_id}/attendance-sheet", "get"),
         ("/api/v1/orgs/{org}/assemblies/{assembly_id}/close", "post"),
         ("/api/v1/orgs/{org}/assemblies/{assembly_id}/publish", "post"),
+        ("/api/v1/orgs/{org}/assemblies/{assembly_id}/votes/open", "post"),
+        ("/api/v1/orgs/{org}/assemblies/{assembly_id}/votes/close", "post"),
         ("/api/v1/orgs/{org}/resolutions/{resolution_id}/open", "post"),
         ("/api/v1/orgs/{org}/resolutions/{resolution_id}/close", "post"),
         ("/api/v1/orgs/{org}/resolutions/{resolution_id}/cancel", "post"),

@@ -457,7 +457,12 @@ def test_a_ballot_after_the_close_is_refused_with_the_closing_time(
 
 
 def test_a_vote_past_its_deadline_is_closed_for_members_before_any_tick(
-    browser: Browser, new_browser: Callable[[], Browser], scic: Coop, clock: Clock, call: Call
+    browser: Browser,
+    new_browser: Callable[[], Browser],
+    scic: Coop,
+    clock: Clock,
+    call: Call,
+    uow: Uow,
 ) -> None:
     opened = open_vote(call, scic)
     later = call(ga.add_resolution, assembly_id=opened.assembly_id, title="Budget", text="Budget.")
@@ -480,7 +485,10 @@ def test_a_vote_past_its_deadline_is_closed_for_members_before_any_tick(
     assert "Résolution n° 2 — Budget Vote clos" in text_of(page)
     assert refused.status_code == 409
     assert "Le vote est clos depuis le 15/06/2026 à 12:00." in refused.text
-    assert "dès que le secrétariat aura enregistré la clôture" in results
+    # The results page records the close itself (as tick would) and shows the result at once.
+    assert "Résultat par collège" in results and "Résolution rejetée" in text_of(results)
+    assert "dès que le secrétariat aura enregistré la clôture" not in results
+    assert ga.tick(uow).closed == []  # already recorded: tick has nothing left to close
 
 
 def test_an_open_panel_refreshes_itself_and_a_polled_panel_is_a_fragment(
@@ -689,6 +697,34 @@ def test_the_console_records_correspondence_cancels_and_publishes_the_minutes(
     assert "Débat nourri." in browser.get(f"{opened.base}/minutes").text
     results = browser.get(f"{opened.resolution}/results").text
     assert cells(results, "Salariés")[3] == "1"  # the paper ballot counted, against
+
+
+def test_the_console_opens_and_closes_the_waiting_votes_together(
+    browser: Browser, scic: Coop, call: Call
+) -> None:
+    opened = open_vote(call, scic)
+    more = [
+        call(ga.add_resolution, assembly_id=opened.assembly_id, title=t, text=f"{t}.")
+        for t in ("Budget", "Cap 2027")
+    ]
+    browser.login(scic.secretary.user.email)
+
+    console = browser.get(f"{opened.base}/console").text
+    past = browser.post(f"{opened.base}/votes/open", {"deadline": "2020-01-01T10:00"})
+    done = browser.post(f"{opened.base}/votes/open", {"deadline": ""})
+    after_open = browser.get(done.headers["location"]).text
+    closed = browser.post(f"{opened.base}/votes/close")
+    after_close = browser.get(closed.headers["location"]).text
+
+    assert "Ouvrir ensemble les 2 votes en attente" in console
+    assert past.status_code == 422 and "L'échéance doit être dans le futur." in text_of(past.text)
+    assert 'id="open-all-deadline-error"' in past.text
+    assert done.status_code == 303 and "Vote ouvert sur 2 résolution(s)." in after_open
+    assert "Clore ensemble les 3 votes ouverts" in after_open
+    assert "Votes clos sur 3 résolution(s) : 0 adoptée(s)." in after_close
+    for resolution in more:
+        assert f"Résultats de la résolution n° {resolution.position}" in after_close
+    assert "Clore ensemble" not in after_close and "Clore l'assemblée" in text_of(after_close)
 
 
 def test_the_console_shows_service_refusals_inline(

@@ -76,6 +76,27 @@ def test_every_text_of_the_pages_has_an_english_translation() -> None:
     assert missing == []
 
 
+def code_messages() -> Iterator[tuple[str, str]]:
+    """Every message of the services and the web layer: ``M(...)``, ``gettext(...)``, flashes."""
+    keywords = {"M": None, "gettext": None, "flash": (2,)}
+    root = WEB.parent
+    for path in sorted([*(root / "governance").rglob("*.py"), *WEB.rglob("*.py")]):
+        with path.open("rb") as handle:
+            for line, _func, message, _comments in extract_python(handle, keywords, [], {}):
+                text = message[0] if isinstance(message, tuple) else message
+                # "{reason}" and the like only pass on a message translated elsewhere.
+                if isinstance(text, str) and text and PLACEHOLDER.sub("", text).strip():
+                    yield f"{path.relative_to(root)}:{line}", text
+
+
+def test_every_message_of_the_services_and_the_web_layer_has_an_english_translation() -> None:
+    english = catalog()
+
+    missing = [f"{where}: {text}" for where, text in code_messages() if text not in english]
+
+    assert missing == []
+
+
 def test_the_most_shown_domain_messages_are_translated() -> None:
     english = catalog()
 

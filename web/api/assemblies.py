@@ -510,6 +510,61 @@ def close_resolution(
 
 
 @router.post(
+    "/orgs/{org}/assemblies/{assembly_id}/votes/open",
+    tags=[ASSEMBLIES],
+    summary="Open together every resolution of the agenda still in draft (admin, secretary)",
+    description="In agenda order, in one transaction: if one cannot open, none does (409 or "
+    "422). The optional `deadline` applies to each. Returns the resolutions opened.",
+    response_model=list[ResolutionOut],
+    responses=WRITE_RESPONSES,
+)
+def open_all_votes(
+    org: str,
+    assembly_id: str,
+    request: Request,
+    actor: ApiActor,
+    body: ResolutionOpen | None = None,
+) -> list[ResolutionOut]:
+    """Open the vote on every draft resolution of an open assembly."""
+    with make_uow(request) as uow:
+        organisation = load_org(uow, org)
+        opened = ga.open_all_resolutions(
+            uow,
+            actor=actor,
+            org=organisation,
+            assembly_id=_assembly_id(assembly_id),
+            deadline=body.deadline if body is not None else None,
+            base_url=_base_url(request),
+        )
+        result = _resolutions_out(uow, organisation, opened)
+        uow.commit()
+    return result
+
+
+@router.post(
+    "/orgs/{org}/assemblies/{assembly_id}/votes/close",
+    tags=[ASSEMBLIES],
+    summary="Close together every open vote of the assembly (admin, secretary)",
+    description="Each result is stored as by closing the votes one by one; the assembly stays "
+    "open. 409 when no vote is open. Returns the resolutions closed.",
+    response_model=list[ResolutionOut],
+    responses=CONFLICT_RESPONSE,
+)
+def close_all_votes(
+    org: str, assembly_id: str, request: Request, actor: ApiActor
+) -> list[ResolutionOut]:
+    """Close every open vote of the assembly."""
+    with make_uow(request) as uow:
+        organisation = load_org(uow, org)
+        closed = ga.close_all_resolutions(
+            uow, actor=actor, org=organisation, assembly_id=_assembly_id(assembly_id)
+        )
+        result = _resolutions_out(uow, organisation, closed)
+        uow.commit()
+    return result
+
+
+@router.post(
     "/orgs/{org}/resolutions/{resolution_id}/cancel",
     tags=[ASSEMBLIES],
     summary="Withdraw a resolution without result (admin, secretary)",
@@ -662,6 +717,19 @@ def read_ballot_hashes(
 )
 def read_result(org: str, resolution_id: str, request: Request, actor: ApiActor) -> ResultOut:
     """Return the stored (or live) tally as the actor may see it."""
+    with make_uow(request, write=False) as uow:
+        organisation = load_org(uow, org)
+        resolution = _visible_resolution(uow, actor, organisation, resolution_id)
+        due = ga.is_past_deadline(resolution, uow.now()) and resolution.status == "open"
+    if due:  # past its deadline and not yet recorded: record the close now, as tick would
+        with make_uow(request) as uow:
+            if ga.record_deadline_close(
+                uow,
+                org=load_org(uow, org),
+                resolution_id=resolution.id,
+                base_url=_base_url(request),
+            ):
+                uow.commit()
     with make_uow(request, write=False) as uow:
         organisation = load_org(uow, org)
         resolution = _visible_resolution(uow, actor, organisation, resolution_id)

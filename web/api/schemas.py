@@ -816,16 +816,16 @@ class CollegeResultOut(BaseModel):
     abstain: int | None
     blank: int | None
     null: int | None
-    not_voted: int
-    expressed: int
+    not_voted: int | None
+    expressed: int | None
     share_for: Exact | None
     share_against: Exact | None
     contribution_for: Exact | None
     contribution_against: Exact | None
     weight_used: Exact | None
-    status: str = Field(description="live, silent or empty.")
-    treatment: str
-    live: bool
+    status: str | None = Field(description="live, silent or empty; null when hidden.")
+    treatment: str | None
+    live: bool | None
     hidden: bool
 
 
@@ -835,6 +835,11 @@ class ResultOut(BaseModel):
     status: str
     visible: bool
     live: bool | None = Field(default=None, description="A provisional tally of an open vote.")
+    overall_hidden: bool | None = Field(
+        default=None,
+        description="Live secret vote with a hidden college: the overall figures (ratio, "
+        "adopted, totals) are null until the close.",
+    )
     adopted: bool | None = None
     majority_met: bool | None = None
     quorate: bool | None = None
@@ -985,16 +990,16 @@ def _college_result(college: dict[str, Any]) -> CollegeResultOut:
         abstain=_count(college["abstain"]),
         blank=_count(college["blank"]),
         null=_count(college["null"]),
-        not_voted=int(college["not_voted"]),
-        expressed=int(college["expressed"]),
+        not_voted=_count(college["not_voted"]),
+        expressed=_count(college["expressed"]),
         share_for=_ratio_or_none(college["share_for"]),
         share_against=_ratio_or_none(college.get("share_against")),
         contribution_for=_ratio_or_none(college["contribution_for"]),
         contribution_against=_ratio_or_none(college.get("contribution_against")),
         weight_used=_ratio_or_none(college.get("weight_used")),
-        status=str(college["status"]),
-        treatment=str(college["treatment"]),
-        live=bool(college["live"]),
+        status=None if college["status"] is None else str(college["status"]),
+        treatment=None if college["treatment"] is None else str(college["treatment"]),
+        live=None if college["live"] is None else bool(college["live"]),
         hidden=bool(college.get("hidden", False)),
     )
 
@@ -1006,12 +1011,16 @@ def result_out(document: dict[str, Any]) -> ResultOut:
     majority = document["majority"]
     rule = document["rule"]
     totals = document["totals"]
+    overall_hidden = bool(document.get("overall_hidden", False))
+    # Named only when it applies: the answer lists the fields that were set.
+    hidden: dict[str, Any] = {"overall_hidden": True} if overall_hidden else {}
     return ResultOut(
         status=str(document["status"]),
         visible=True,
         live=bool(document.get("live", False)),
-        adopted=bool(document["adopted"]),
-        majority_met=bool(document["majority_met"]),
+        **hidden,
+        adopted=None if overall_hidden else bool(document["adopted"]),
+        majority_met=None if overall_hidden else bool(document["majority_met"]),
         quorate=bool(document["quorate"]),
         for_ratio=_ratio_or_none(document["for_ratio"]),
         majority=MajorityOut(
@@ -1028,7 +1037,9 @@ def result_out(document: dict[str, Any]) -> ResultOut:
             atypical=bool(rule["atypical"]),
             statutes_version=int(rule["statutes_version"]),
         ),
-        totals=CountsOut(
+        totals=None
+        if totals is None
+        else CountsOut(
             for_=int(totals["for"]),
             against=int(totals["against"]),
             abstain=int(totals["abstain"]),

@@ -558,6 +558,20 @@ def results_page(
         org = find_org(uow, slug)
         assembly = ga.view_assembly(uow, actor=actor, org=org, assembly_id=assembly_id)
         resolution = _resolution_of(uow, org, assembly, resolution_id)
+        due = ga.is_past_deadline(resolution, uow.now()) and resolution.status == "open"
+    if due:  # past its deadline and not yet recorded: record the close now, as tick would
+        with make_uow(request) as uow:
+            if ga.record_deadline_close(
+                uow,
+                org=find_org(uow, slug),
+                resolution_id=resolution_id,
+                base_url=get_settings(request).base_url,
+            ):
+                uow.commit()
+    with make_uow(request, write=False) as uow:
+        org = find_org(uow, slug)
+        assembly = ga.view_assembly(uow, actor=actor, org=org, assembly_id=assembly_id)
+        resolution = _resolution_of(uow, org, assembly, resolution_id)
         result = ga.result_view(uow, actor=actor, org=org, resolution_id=resolution.id)
         visible = result.get("visible", True)
         # The public list is final once the close is recorded (blank proxies vote at that moment).
@@ -755,11 +769,13 @@ def _console_page(
                 json.loads(assembly.quorum_record) if assembly.quorum_record else None
             ),
             "statutes_draft": orgs.view_statutes(uow, actor=actor, org=org).draft,
-            "remote_allowed": statutes.allow_remote,
+            "remote_allowed": statutes.allow_remote and assembly.remote,
             "majorities": MAJORITY_NAMES,
             "resolution_kinds": rules.RESOLUTION_KINDS,
             "attendance_modes": [
-                m for m in rules.ATTENDANCE_MODES if m != "remote" or statutes.allow_remote
+                m
+                for m in rules.ATTENDANCE_MODES
+                if m != "remote" or (statutes.allow_remote and assembly.remote)
             ],
             "convocation_modes": rules.CONVOCATION_MODES,
             "choices": rules.MEMBER_CHOICES,
@@ -966,6 +982,48 @@ def close_assembly(
         return M("Assemblée close ; les votes encore ouverts sont clos.")
 
     return _console_action(request, actor, uow, slug, assembly_id, "lifecycle", {}, action)
+
+
+@router.post("/orgs/{slug}/assemblies/{assembly_id}/votes/open")
+def open_all_votes(
+    request: Request,
+    slug: str,
+    assembly_id: IdPath,
+    actor: CurrentActor,
+    uow: UowDep,
+    form: FormDep,
+) -> Response:
+    values = {"deadline": text(form, "deadline")}
+
+    def action(u: UnitOfWork, org: Organisation) -> Message:
+        deadline = _local_to_iso(values["deadline"], org.timezone) if values["deadline"] else None
+        opened = ga.open_all_resolutions(
+            u,
+            actor=actor,
+            org=org,
+            assembly_id=assembly_id,
+            deadline=deadline,
+            base_url=get_settings(request).base_url,
+        )
+        return M("Vote ouvert sur {n} résolution(s).", n=len(opened))
+
+    return _console_action(request, actor, uow, slug, assembly_id, "votes", values, action)
+
+
+@router.post("/orgs/{slug}/assemblies/{assembly_id}/votes/close")
+def close_all_votes(
+    request: Request, slug: str, assembly_id: IdPath, actor: CurrentActor, uow: UowDep
+) -> Response:
+    def action(u: UnitOfWork, org: Organisation) -> Message:
+        closed = ga.close_all_resolutions(u, actor=actor, org=org, assembly_id=assembly_id)
+        adopted = sum(1 for r in closed if r.adopted)
+        return M(
+            "Votes clos sur {n} résolution(s) : {adopted} adoptée(s).",
+            n=len(closed),
+            adopted=adopted,
+        )
+
+    return _console_action(request, actor, uow, slug, assembly_id, "votes", {}, action)
 
 
 @router.post("/orgs/{slug}/assemblies/{assembly_id}/minutes")
