@@ -551,6 +551,37 @@ def test_after_setup_the_statutes_change_only_through_the_draft(
     assert "weights_sum" in {f["code"] for f in unbalanced.json()["findings"]}
 
 
+def test_the_draft_reads_back_for_whoever_reads_the_statutes(
+    client: TestClient, uow: Uow, coop: OrgFixture, admin: dict[str, str]
+) -> None:
+    member = add_member(uow, coop, "Jade Morel")
+    associate = bearer(token_for(uow, member.user_id))
+    stranger = bearer(token_for(uow, make_user(uow, "stranger@example.org").id))
+    path = "/api/v1/orgs/coop/statutes/draft"
+
+    none_yet = client.get(path, headers=associate)
+    none_yet_en = client.get(path, headers={**associate, "Accept-Language": "en"})
+    saved = client.put(path, json={"colleges": {"Fondateurs": "45"}}, headers=admin)
+    read = client.get(path, headers=associate)
+    outsider = client.get(path, headers=stranger)
+
+    assert none_yet.status_code == 404
+    assert none_yet.json()["detail"] == (
+        "Aucun projet de statuts en cours pour Coop du Terreau : créez-le avec "
+        "PUT /api/v1/orgs/coop/statutes/draft."
+    )
+    assert none_yet_en.json()["detail"].startswith("No statutes draft is pending for Coop")
+    assert saved.status_code == 200, saved.text
+    assert read.status_code == 200 and read.json() == saved.json()
+    assert (read.json()["status"], read.json()["version"]) == ("draft", 2)
+    assert "weights_sum" in {f["code"] for f in read.json()["findings"]}
+    assert client.get("/api/v1/orgs/coop/statutes", headers=associate).json()["draft"]["url"] == (
+        path
+    )
+    assert outsider.status_code == 403
+    assert client.get(path).status_code == 401
+
+
 def test_compliance_lists_the_scic_findings(
     client: TestClient, uow: Uow, coop: OrgFixture, admin: dict[str, str]
 ) -> None:
@@ -722,6 +753,7 @@ def test_the_openapi_document_lists_the_paths(client: TestClient) -> None:
         ("/api/v1/orgs/{org}/members/{member_id}", "patch"),
         ("/api/v1/orgs/{org}/statutes", "put"),
         ("/api/v1/orgs/{org}/statutes/draft", "put"),
+        ("/api/v1/orgs/{org}/statutes/draft", "get"),
         ("/api/v1/orgs/{org}/compliance", "get"),
         ("/api/v1/orgs/{org}/audit/verify", "get"),
         ("/api/v1/orgs/{org}/audit/events", "get"),

@@ -8,7 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from governance.errors import ConflictError, PermissionDeniedError, ValidationError
+from governance.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from governance.i18n import M
 from governance.rules.statutes import validate_statutes
 from governance.services import members, orgs
@@ -433,6 +438,37 @@ def update_statutes(
         result = _current_statutes(uow, actor=actor, org=organisation)
         uow.commit()
     return result
+
+
+@router.get(
+    "/orgs/{org}/statutes/draft",
+    tags=[STATUTES],
+    summary="The pending statutes draft, with its findings",
+    description="Readable by whoever may read the statutes in force. 404 when there is no draft "
+    "(`PUT` here creates one from the statutes in force).",
+    response_model=StatutesOut,
+)
+def read_draft(org: str, request: Request, actor: ApiActor) -> StatutesOut:
+    """Return the draft as `PUT /statutes/draft` does: its policies, colleges and findings."""
+    with make_uow(request, write=False) as uow:
+        organisation = load_org(uow, org)
+        view = orgs.view_statutes(uow, actor=actor, org=organisation)
+        if view.draft is None or view.draft_statutes is None:
+            raise NotFoundError(
+                M(
+                    "Aucun projet de statuts en cours pour {org} : créez-le avec "
+                    "PUT /api/v1/orgs/{slug}/statutes/draft.",
+                    org=organisation.name,
+                    slug=organisation.slug,
+                )
+            )
+        return statutes_view(
+            view.draft,
+            view.draft_statutes,
+            view.draft_findings,
+            org=organisation,
+            setup_mode=view.setup_mode,
+        )
 
 
 @router.put(
