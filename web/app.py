@@ -43,8 +43,10 @@ def create_app(
     app = FastAPI(
         title="Terreau",
         version="1.0",
-        description="JSON API of Terreau (see docs/api.md). Authenticate with "
-        "`Authorization: Bearer <token>` (tokens from `terreau token create`).",
+        description="JSON API of Terreau. Conventions (exact numbers, errors) are in the *API* "
+        "section of the README; the contract is the Terreau API specification (`spec/api.md`). "
+        "Authenticate with `Authorization: Bearer <token>` (tokens from `terreau token create` "
+        "or the account page).",
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",

@@ -761,3 +761,6 @@ def test_the_openapi_document_lists_the_paths(client: TestClient) -> None:
         operation = paths[path][method]
         assert operation["summary"] and operation["tags"], (path, method)
     assert "ApiToken" in document["components"]["securitySchemes"]
+    description = document["info"]["description"]
+    assert "docs/api.md" not in description  # no such file: the README and the spec instead
+    assert "README" in description and "spec/api.md" in description

@@ -1,4 +1,8 @@
-"""The JSON API under /api/v1 (contract: docs/api.md), authenticated by personal API tokens."""
+"""The JSON API under /api/v1, authenticated by personal API tokens.
+
+The contract is the Terreau API specification (``spec/api.md``); the README's API section sums up
+its conventions and says what is implemented.
+"""
 
 from __future__ import annotations
 

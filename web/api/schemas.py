@@ -1,7 +1,8 @@
 """Request and response models of the JSON API, and the views that turn rows into responses.
 
-Conventions (docs/api.md): ids are strings, exact numbers are ``{"exact", "display"}`` objects,
-times are ISO 8601 with the organisation's UTC offset.
+Conventions (the Terreau API specification, ``spec/api.md``, summed up in the README's API
+section): ids are strings, exact numbers are ``{"exact", "display"}`` objects, times are ISO 8601
+with the organisation's UTC offset.
 """
 
 from __future__ import annotations
