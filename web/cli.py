@@ -40,6 +40,7 @@ from governance.store.engine import database_url, make_engine, make_session_fact
 from governance.store.migrate import upgrade
 from governance.store.tables import Member, MemberRole, Organisation
 from governance.store.uow import UnitOfWork, org_chain
+from web.config import ConfigError, Settings
 
 UowFactory = Callable[..., UnitOfWork]
 
@@ -157,6 +158,7 @@ def serve(
     """Lancer le serveur web."""
     import uvicorn
 
+    _check_settings()  # here, not in each worker: one clear line instead of a traceback
     uvicorn.run(
         "web.app:create_app",
         factory=True,
@@ -165,6 +167,21 @@ def serve(
         reload=reload,
         workers=None if reload else workers,
     )
+
+
+def _check_settings() -> None:
+    """Refuse to serve with settings the application would refuse, with a French message."""
+    try:
+        Settings.from_env()
+    except ConfigError as error:
+        if "TERREAU_SECRET_KEY" not in str(error):
+            _fail(str(error))
+        environment = os.environ.get("TERREAU_ENV", "").strip()
+        _fail(
+            f"TERREAU_SECRET_KEY doit être une valeur aléatoire d'au moins 32 caractères hors "
+            f"développement (TERREAU_ENV={environment}) : démarrage refusé. Générez-en une avec "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
 
 
 @app.command()
