@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from governance.store.uow import UnitOfWork
-from tests.conftest import Outbox
+from tests.conftest import Clock, Outbox
 from tests.factories import PASSWORD, OrgFixture, add_member, make_user
 from tests.web.conftest import Browser, csrf_from
 
@@ -51,6 +51,24 @@ def test_login_is_rate_limited_per_account(browser: Browser, coop: OrgFixture) -
 
     assert response.status_code == 429
     assert "Trop de tentatives de connexion" in response.text
+
+
+def test_a_rate_limited_login_says_when_to_try_again(
+    browser: Browser, coop: OrgFixture, clock: Clock
+) -> None:
+    for _ in range(5):  # one failure a minute, from 09:00 to 09:04
+        browser.post("/login", {"email": "admin@coop.example", "password": "mauvais"})
+        clock.advance(minutes=1)
+    clock.advance(seconds=-30)  # 09:04:30: the first failure leaves the window at 09:15
+
+    limited = browser.post("/login", {"email": "admin@coop.example", "password": PASSWORD})
+    clock.advance(minutes=6)
+    later = browser.post("/login", {"email": "admin@coop.example", "password": PASSWORD})
+    clock.advance(seconds=271)  # 09:15:01
+
+    assert limited.status_code == 429 and limited.headers["Retry-After"] == "630"
+    assert later.status_code == 429 and later.headers["Retry-After"] == "270"
+    assert browser.login("admin@coop.example").status_code == 303
 
 
 @pytest.mark.parametrize(

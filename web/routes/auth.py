@@ -31,7 +31,7 @@ from web.routes.common import (
     text,
     texts,
 )
-from web.security import rotate_csrf
+from web.security import login_retry_after, rotate_csrf
 
 router = APIRouter()
 
@@ -63,12 +63,17 @@ def login(request: Request, uow: UowDep, form: FormDep) -> Response:
                 uow, email=email, password=text(form, "password"), address=address
             )
     except (AuthenticationError, RateLimitedError) as error:
-        return page(
+        response = page(
             request,
             "auth/login.html",
             {"next": target, "email": email, "error": message_of(error)},
             status_code=error.status,
         )
+        if isinstance(error, RateLimitedError):
+            with make_uow(request, write=False) as uow:
+                wait = login_retry_after(uow, email=email, address=address)
+            response.headers["Retry-After"] = str(wait)
+        return response
     _open_browser_session(request, result.session_token)
     return redirect(target or "/orgs")
 
