@@ -30,6 +30,7 @@ from governance.services import tally as tallies
 from governance.services.authz import (
     SYSTEM,
     Actor,
+    get_org,
     membership,
     require,
     require_member_area,
@@ -1633,6 +1634,20 @@ def record_deadline_close(
         return False
     _notify_closed(uow, org, resolution, base_url)
     return True
+
+
+def settle_deadline(
+    uow_factory: Callable[[], UnitOfWork],
+    *,
+    org_key: str | int,
+    resolution_id: int | str,
+    base_url: str = "",
+) -> None:
+    """In a transaction of its own, record the close of a vote found past its deadline."""
+    with uow_factory() as uow:
+        org = get_org(uow.session, org_key)
+        if record_deadline_close(uow, org=org, resolution_id=resolution_id, base_url=base_url):
+            uow.commit()
 
 
 @dataclass

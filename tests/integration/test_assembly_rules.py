@@ -18,7 +18,14 @@ from governance.services import audit
 from governance.store.tables import Ballot, Member, Resolution, SecretBallot
 from governance.store.uow import UnitOfWork
 from tests.conftest import Clock, Outbox
-from tests.factories import BASE_URL, actor_of, add_member, make_assembly_org, make_org
+from tests.factories import (
+    BASE_URL,
+    OrgFixture,
+    actor_of,
+    add_member,
+    make_assembly_org,
+    make_org,
+)
 from tests.integration.test_assemblies import opened, prepared, result, run, vote
 
 Uow = Callable[[], UnitOfWork]
@@ -26,6 +33,19 @@ Uow = Callable[[], UnitOfWork]
 
 def _everyone(people: dict[str, list[Member]]) -> list[Member]:
     return [m for ms in people.values() for m in ms]
+
+
+def attend(uow: Uow, fx: OrgFixture, assembly_id: int, members: list[Member]) -> None:
+    """Record each member as present at the assembly (as the admin)."""
+    for member in members:
+        run(
+            uow,
+            ga.record_attendance,
+            fx,
+            assembly_id=assembly_id,
+            member_id=member.id,
+            mode="present",
+        )
 
 
 # ---- secret ballots: nothing in the stored rows re-links a ballot to its émargement -----------
@@ -262,15 +282,7 @@ def test_a_participant_may_hold_a_proxy_when_the_statutes_allow_it_and_votes_wit
     principal = people["Salariés"][0]
     assembly_id, (rid,) = prepared(uow, fx)
     run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
-    for member in people["Fondateurs"]:
-        run(
-            uow,
-            ga.record_attendance,
-            fx,
-            assembly_id=assembly_id,
-            member_id=member.id,
-            mode="present",
-        )
+    attend(uow, fx, assembly_id, people["Fondateurs"])
     run(
         uow,
         ga.record_attendance,
@@ -305,15 +317,7 @@ def test_the_secretary_opens_and_closes_every_vote_of_the_agenda_together(uow: U
     fx, people = make_assembly_org(uow)
     assembly_id, ids = prepared(uow, fx, resolutions=3)
     run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
-    for member in _everyone(people):
-        run(
-            uow,
-            ga.record_attendance,
-            fx,
-            assembly_id=assembly_id,
-            member_id=member.id,
-            mode="present",
-        )
+    attend(uow, fx, assembly_id, _everyone(people))
     run(uow, ga.open_assembly, fx, assembly_id=assembly_id)
     run(uow, ga.open_resolution, fx, resolution_id=ids[0])
 
@@ -448,15 +452,7 @@ def test_the_legal_quorum_of_each_form_applies_when_the_statutes_say_nothing(
     fx, people = make_assembly_org(uow, legal_form=legal_form)
     assembly_id, _ = prepared(uow, fx, kind=kind, convocation=convocation)
     run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
-    for member in _everyone(people)[:present]:
-        run(
-            uow,
-            ga.record_attendance,
-            fx,
-            assembly_id=assembly_id,
-            member_id=member.id,
-            mode="present",
-        )
+    attend(uow, fx, assembly_id, _everyone(people)[:present])
     view = run(uow, ga.open_assembly, fx, assembly_id=assembly_id)
     assert (view.reached, view.eligible, view.present) == (reached, 9, present)
 

@@ -721,15 +721,14 @@ def read_result(org: str, resolution_id: str, request: Request, actor: ApiActor)
         organisation = load_org(uow, org)
         resolution = _visible_resolution(uow, actor, organisation, resolution_id)
         due = ga.is_past_deadline(resolution, uow.now()) and resolution.status == "open"
+        keys = (organisation.id, resolution.id)
     if due:  # past its deadline and not yet recorded: record the close now, as tick would
-        with make_uow(request) as uow:
-            if ga.record_deadline_close(
-                uow,
-                org=load_org(uow, org),
-                resolution_id=resolution.id,
-                base_url=_base_url(request),
-            ):
-                uow.commit()
+        ga.settle_deadline(
+            lambda: make_uow(request),
+            org_key=keys[0],
+            resolution_id=keys[1],
+            base_url=_base_url(request),
+        )
     with make_uow(request, write=False) as uow:
         organisation = load_org(uow, org)
         resolution = _visible_resolution(uow, actor, organisation, resolution_id)

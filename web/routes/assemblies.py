@@ -560,14 +560,12 @@ def results_page(
         resolution = _resolution_of(uow, org, assembly, resolution_id)
         due = ga.is_past_deadline(resolution, uow.now()) and resolution.status == "open"
     if due:  # past its deadline and not yet recorded: record the close now, as tick would
-        with make_uow(request) as uow:
-            if ga.record_deadline_close(
-                uow,
-                org=find_org(uow, slug),
-                resolution_id=resolution_id,
-                base_url=get_settings(request).base_url,
-            ):
-                uow.commit()
+        ga.settle_deadline(
+            lambda: make_uow(request),
+            org_key=slug,
+            resolution_id=resolution_id,
+            base_url=get_settings(request).base_url,
+        )
     with make_uow(request, write=False) as uow:
         org = find_org(uow, slug)
         assembly = ga.view_assembly(uow, actor=actor, org=org, assembly_id=assembly_id)
