@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic_core.core_schema import ErrorType
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from governance.errors import DomainError, ValidationError
+from governance.i18n import M, Message
 from governance.mail import mailer_from_url
 from governance.store.engine import make_engine, make_session_factory
 from governance.store.uow import Mailer, utcnow
@@ -142,10 +144,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def request_validation(request: Request, error: RequestValidationError) -> Response:
         errors = [
-            {
-                "field": ".".join(str(part) for part in item["loc"] if part != "body"),
-                "message": item["msg"],
-            }
+            {"field": validation_field(item), "message": validation_message(item)}
             for item in error.errors()
         ]
         if is_api(request):
@@ -168,4 +167,116 @@ _STATUS_TEXT = {
     409: "Conflit avec l'état actuel.",
     413: "Requête trop volumineuse.",
     429: "Trop de requêtes. Réessayez dans quelques minutes.",
+}
+
+
+# ---- Pydantic's validation errors, in the reader's language ---------------------------------
+
+PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
+"""Pydantic's own error types; any other type is ours, already translated when raised."""
+
+
+def validation_field(item: Any) -> str:
+    """The dotted path of the field (``departure.on``); ``body`` for the body as a whole."""
+    if item["type"] == "json_invalid":
+        return "body"  # its location ends with a character position, not a field
+    return ".".join(str(part) for part in item["loc"] if part != "body") or "body"
+
+
+def validation_message(item: Any) -> str:
+    """Pydantic's English message for ``item``, in the current language (French first)."""
+    kind: str = item["type"]
+    ctx: dict[str, Any] = item.get("ctx") or {}
+    if kind not in PYDANTIC_ERROR_TYPES:
+        return str(item["msg"])  # raised by our validators with a translated message
+    if kind in ("value_error", "assertion_error"):
+        # A ValueError of a validator carries its own message; Pydantic prefixes it.
+        cause = ctx.get("error")
+        return str(cause) if cause is not None else str(item["msg"]).split(", ", 1)[-1]
+    if kind in ("too_short", "too_long") and isinstance(item.get("input"), str):
+        kind = f"string_{kind}"  # a length bound on an annotated text says "too_long" too
+    return _pydantic_message(kind, item["loc"], ctx).render(i18n.gettext)
+
+
+def _pydantic_message(kind: str, loc: tuple[Any, ...], ctx: dict[str, Any]) -> Message:
+    if kind == "missing" and tuple(loc) == ("body",):
+        return M("Corps de la requête manquant : un objet JSON est attendu.")
+    if kind == "json_invalid":
+        position = loc[-1] if loc and isinstance(loc[-1], int) else None
+        if position is None:
+            return M("Corps de la requête illisible : JSON invalide.")
+        return M(
+            "Corps de la requête illisible : JSON invalide à la position {position}.",
+            position=position,
+        )
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", ""))
+        if i18n.current_language.get() == "fr":
+            expected = expected.replace(" or ", " ou ")  # Pydantic joins the choices in English
+        return M("Valeur inconnue : {expected} attendu.", expected=expected)
+    bounded = _BOUNDED.get(kind)
+    if bounded is not None:
+        key, template = bounded
+        return Message(template.msgid, {key: ctx.get(key, "")})
+    fixed = _FIXED.get(kind)
+    if fixed is not None:
+        return fixed
+    if kind.startswith(("datetime", "time")):
+        return M(
+            "Date et heure invalides : format ISO 8601 attendu (ex. 2026-06-20T14:00:00+02:00)."
+        )
+    if kind.startswith("date"):
+        return M("Date invalide : format AAAA-MM-JJ attendu.")
+    return M("Valeur invalide.")
+
+
+# Error type → (context key, message with that placeholder).
+_BOUNDED: dict[str, tuple[str, Message]] = {
+    "string_too_short": (
+        "min_length", M("Texte trop court : au moins {min_length} caractère(s).")
+    ),
+    "string_too_long": ("max_length", M("Texte trop long : au plus {max_length} caractères.")),
+    "too_short": ("min_length", M("Trop peu d'éléments : au moins {min_length}.")),
+    "too_long": ("max_length", M("Trop d'éléments : au plus {max_length}.")),
+    "greater_than": ("gt", M("La valeur doit être strictement supérieure à {gt}.")),
+    "greater_than_equal": ("ge", M("La valeur doit être supérieure ou égale à {ge}.")),
+    "less_than": ("lt", M("La valeur doit être strictement inférieure à {lt}.")),
+    "less_than_equal": ("le", M("La valeur doit être inférieure ou égale à {le}.")),
+    "multiple_of": ("multiple_of", M("La valeur doit être un multiple de {multiple_of}.")),
+    "string_pattern_mismatch": (
+        "pattern", M("Format invalide : le texte doit suivre le motif {pattern}.")
+    ),
+}
+_TEXT = M("Texte attendu.")
+_INTEGER = M("Nombre entier attendu.")
+_NUMBER = M("Nombre attendu.")
+_BOOLEAN = M("Booléen attendu : true ou false.")
+_LIST = M("Liste attendue.")
+_OBJECT = M("Objet JSON attendu.")
+_FIXED: dict[str, Message] = {
+    "missing": M("Champ obligatoire."),
+    "extra_forbidden": M("Champ inconnu : il n'est pas accepté ici (vérifiez son nom)."),
+    "string_type": _TEXT,
+    "string_unicode": _TEXT,
+    "int_type": _INTEGER,
+    "int_parsing": _INTEGER,
+    "int_from_float": M("Nombre entier attendu, sans partie décimale."),
+    "int_parsing_size": M("Nombre entier trop grand."),
+    "float_type": _NUMBER,
+    "float_parsing": _NUMBER,
+    "decimal_type": _NUMBER,
+    "decimal_parsing": _NUMBER,
+    "bool_type": _BOOLEAN,
+    "bool_parsing": _BOOLEAN,
+    "list_type": _LIST,
+    "tuple_type": _LIST,
+    "set_type": _LIST,
+    "dict_type": _OBJECT,
+    "model_type": _OBJECT,
+    "model_attributes_type": _OBJECT,
+    "none_required": M("Valeur nulle attendue."),
+    "uuid_type": M("Identifiant UUID invalide."),
+    "uuid_parsing": M("Identifiant UUID invalide."),
+    "url_type": M("Adresse URL invalide."),
+    "url_parsing": M("Adresse URL invalide."),
 }

@@ -18,6 +18,7 @@ from governance.store.tables import Organisation
 from governance.store.uow import UnitOfWork
 from tests.conftest import Clock, Outbox
 from tests.factories import OrgFixture, add_member, make_org, make_user
+from web import i18n
 from web.app import create_app
 from web.config import Settings
 
@@ -735,6 +736,128 @@ def test_odd_queries_are_answered_cleanly(
     huge = client.get("/api/v1/orgs/coop/audit/events?after=99999999999999999999", headers=admin)
     assert huge.status_code == 422
     assert client.post("/api/v1/orgs/coop/colleges", json=[1], headers=admin).status_code == 422
+
+
+# ---- validation messages --------------------------------------------------------------------
+
+
+def test_a_missing_field_and_a_wrong_type_are_explained_in_french(
+    client: TestClient, coop: OrgFixture, admin: dict[str, str]
+) -> None:
+    missing = client.post("/api/v1/orgs/coop/colleges", json={"name": "X"}, headers=admin)
+    wrong = client.post(
+        "/api/v1/orgs/coop/members",
+        json={"name": 12, "email": "a@example.org", "associate": "peut-être", "shares": "deux",
+              "roles": "admin", "surnom": "Al", "admitted_on": None},
+        headers=admin,
+    )
+    nested = client.patch(
+        f"/api/v1/orgs/coop/members/{coop.admin.id}",
+        json={"departure": {"reason": ["départ"]}},
+        headers=admin,
+    )
+
+    assert missing.status_code == 422
+    assert missing.json()["detail"] == "Données invalides."
+    assert problems(missing) == {"weight": "Champ obligatoire."}
+    assert wrong.status_code == 422
+    assert problems(wrong) == {
+        "name": "Texte attendu.",
+        "associate": "Booléen attendu : true ou false.",
+        "shares": "Nombre entier attendu.",
+        "roles": "Liste attendue.",
+        "surnom": "Champ inconnu : il n'est pas accepté ici (vérifiez son nom).",
+    }
+    assert problems(nested) == {
+        "departure.on": "Champ obligatoire.",
+        "departure.reason": "Texte attendu.",
+    }
+
+
+def test_bounds_bodies_and_our_own_rules_are_explained_in_french(
+    client: TestClient, coop: OrgFixture, admin: dict[str, str]
+) -> None:
+    colleges = "/api/v1/orgs/coop/colleges"
+    long_name = client.post(colleges, json={"name": "n" * 201, "weight": "5"}, headers=admin)
+    not_json = client.post(
+        colleges, content=b'{"name": ', headers={**admin, "Content-Type": "application/json"}
+    )
+    no_body = client.post(colleges, headers=admin)
+    a_list = client.post(colleges, json=[1], headers=admin)
+    floating = client.post(colleges, json={"name": "X", "weight": 12.5}, headers=admin)
+    after = client.get("/api/v1/orgs/coop/audit/events?after=-1", headers=admin)
+
+    assert problems(long_name) == {"name": "Texte trop long : au plus 200 caractères."}
+    assert problems(not_json) == {
+        "body": "Corps de la requête illisible : JSON invalide à la position 9."
+    }
+    assert problems(no_body) == {
+        "body": "Corps de la requête manquant : un objet JSON est attendu."
+    }
+    assert problems(a_list) == {"body": "Objet JSON attendu."}
+    assert problems(floating)["weight"].startswith("Nombre exact attendu, écrit en texte")
+    assert problems(after) == {"query.after": "La valeur doit être supérieure ou égale à 0."}
+
+
+def test_validation_messages_are_in_english_when_the_request_asks_for_it(
+    client: TestClient, coop: OrgFixture, admin: dict[str, str]
+) -> None:
+    english = {**admin, "Accept-Language": "en-GB,en;q=0.8"}
+
+    missing = client.post("/api/v1/orgs/coop/colleges", json={"name": "X"}, headers=english)
+    wrong = client.post(
+        "/api/v1/orgs/coop/colleges", json={"name": 12, "weight": "5", "poids": 1}, headers=english
+    )
+
+    assert missing.json()["detail"] == "Invalid data."
+    assert problems(missing) == {"weight": "Field required."}
+    assert problems(wrong) == {
+        "name": "Text expected.",
+        "poids": "Unknown field: it is not accepted here (check its name).",
+    }
+
+
+def test_every_pydantic_message_the_api_gives_is_translated() -> None:
+    from web.app import validation_message
+
+    cases = [
+        {"type": "missing", "loc": ("body", "x")},
+        {"type": "extra_forbidden", "loc": ("body", "x")},
+        {"type": "string_type", "loc": ("body", "x")},
+        {"type": "int_type", "loc": ("body", "x")},
+        {"type": "int_parsing", "loc": ("body", "x")},
+        {"type": "bool_type", "loc": ("body", "x")},
+        {"type": "bool_parsing", "loc": ("body", "x")},
+        {"type": "list_type", "loc": ("body", "x")},
+        {"type": "dict_type", "loc": ("body", "x")},
+        {"type": "model_type", "loc": ("body",)},
+        {"type": "string_too_short", "loc": ("body", "x"), "ctx": {"min_length": 2}},
+        {"type": "string_too_long", "loc": ("body", "x"), "ctx": {"max_length": 3}},
+        {"type": "greater_than_equal", "loc": ("query", "x"), "ctx": {"ge": 0}},
+        {"type": "less_than_equal", "loc": ("query", "x"), "ctx": {"le": 9}},
+        {"type": "literal_error", "loc": ("body", "x"), "ctx": {"expected": "'a' or 'b'"}},
+        {"type": "enum", "loc": ("body", "x"), "ctx": {"expected": "'a' or 'b'"}},
+        {"type": "json_invalid", "loc": ("body", 3), "ctx": {"error": "Expecting value"}},
+        {"type": "date_parsing", "loc": ("body", "x")},
+        {"type": "date_from_datetime_parsing", "loc": ("body", "x")},
+        {"type": "datetime_parsing", "loc": ("body", "x")},
+        {"type": "datetime_from_date_parsing", "loc": ("body", "x")},
+    ]
+    french = [validation_message({"msg": "Input should be …", **case}) for case in cases]
+    token = i18n.current_language.set("en")
+    try:
+        english = [validation_message({"msg": "Input should be …", **case}) for case in cases]
+    finally:
+        i18n.current_language.reset(token)
+
+    assert [m for m in french if "Input" in m or "{" in m] == []
+    assert [m for m, fr in zip(english, french, strict=True) if m == fr] == []
+    assert french[14] == "Valeur inconnue : 'a' ou 'b' attendu."
+    assert english[14] == "Unknown value: expected 'a' or 'b'."
+    assert validation_message(
+        {"type": "value_error", "loc": ("body", "x"), "msg": "Value error, Règle métier.",
+         "ctx": {"error": ValueError("Règle métier.")}}
+    ) == "Règle métier."
 
 
 # ---- documentation --------------------------------------------------------------------------
