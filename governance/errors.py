@@ -72,6 +72,10 @@ class ConflictError(DomainError):
 
 
 class RateLimitedError(DomainError):
-    """Too many attempts; try again later."""
+    """Too many attempts; try again in ``retry_after`` seconds."""
 
     status = 429
+
+    def __init__(self, message: Message, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

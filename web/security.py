@@ -5,16 +5,10 @@ state-changing browser request."""
 from __future__ import annotations
 
 import hmac
-import math
 import secrets
 
 from fastapi import HTTPException, Request
-from sqlalchemy import select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from governance.services import accounts
-from governance.store.tables import LoginAttempt
-from governance.store.uow import UnitOfWork
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 CSRF_SESSION_KEY = "csrf"
@@ -135,29 +129,3 @@ async def _too_large(send: Send, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
-
-
-def login_retry_after(uow: UnitOfWork, *, email: str, address: str) -> int:
-    """Seconds until a rate-limited login may be tried again (the ``Retry-After`` of a 429).
-
-    Mirrors the rule of ``accounts.authenticate`` (at most N failures per account and per
-    address in a sliding window): a key is free again once its N-th most recent failure leaves
-    the window; a refused attempt records nothing, so that moment does not move. Read only.
-    """
-    now = uow.now()
-    window = accounts.RATE_WINDOW
-    waits = [0.0]
-    for key, limit in (
-        (f"email:{email.strip().lower()}", accounts.MAX_FAILURES_PER_ACCOUNT),
-        (f"addr:{address}", accounts.MAX_FAILURES_PER_ADDRESS),
-    ):
-        nth_latest = uow.session.execute(
-            select(LoginAttempt.at)
-            .where(LoginAttempt.key == key, LoginAttempt.at >= now - window)
-            .order_by(LoginAttempt.at.desc())
-            .offset(limit - 1)
-            .limit(1)
-        ).scalar_one_or_none()
-        if nth_latest is not None:
-            waits.append((nth_latest + window - now).total_seconds())
-    return max(1, math.ceil(max(waits)))

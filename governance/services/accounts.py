@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import secrets
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from governance.errors import (
     AuthenticationError,
@@ -175,14 +176,21 @@ class LoginResult:
     session_token: str
 
 
-def _too_many_failures(uow: UnitOfWork, key: str, limit: int) -> bool:
-    since = uow.now() - RATE_WINDOW
-    count = uow.session.execute(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.key == key, LoginAttempt.at >= since)
-    ).scalar_one()
-    return count >= limit
+def _seconds_blocked(uow: UnitOfWork, key: str, limit: int) -> int:
+    """Seconds until ``key`` may try again: 0 below ``limit`` failures in the sliding window,
+    else until its ``limit``-th most recent failure leaves it (a refused attempt records nothing,
+    so that moment does not move)."""
+    now = uow.now()
+    nth_latest = uow.session.execute(
+        select(LoginAttempt.at)
+        .where(LoginAttempt.key == key, LoginAttempt.at >= now - RATE_WINDOW)
+        .order_by(LoginAttempt.at.desc())
+        .offset(limit - 1)
+        .limit(1)
+    ).scalar_one_or_none()
+    if nth_latest is None:
+        return 0
+    return max(1, math.ceil((nth_latest + RATE_WINDOW - now).total_seconds()))
 
 
 def authenticate(uow: UnitOfWork, *, email: str, password: str, address: str) -> LoginResult:
@@ -192,11 +200,14 @@ def authenticate(uow: UnitOfWork, *, email: str, password: str, address: str) ->
     """
     email_key = f"email:{email.strip().lower()}"
     address_key = f"addr:{address}"
-    if _too_many_failures(uow, email_key, MAX_FAILURES_PER_ACCOUNT) or _too_many_failures(
-        uow, address_key, MAX_FAILURES_PER_ADDRESS
-    ):
+    wait = max(
+        _seconds_blocked(uow, email_key, MAX_FAILURES_PER_ACCOUNT),
+        _seconds_blocked(uow, address_key, MAX_FAILURES_PER_ADDRESS),
+    )
+    if wait:
         raise RateLimitedError(
-            M("Trop de tentatives de connexion. Réessayez dans quelques minutes.")
+            M("Trop de tentatives de connexion. Réessayez dans quelques minutes."),
+            retry_after=wait,
         )
     user = find_user(uow, email)
     ok = False

@@ -481,6 +481,8 @@ def test_the_database_refuses_to_change_or_delete_an_event(
     assert "append-only" in str(error.value)
 
 
+# PostgreSQL only: SQLite has no TRUNCATE (a DELETE without WHERE is refused above).
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 @pytest.mark.parametrize(
     "statement",
     [
@@ -492,8 +494,7 @@ def test_the_database_refuses_to_change_or_delete_an_event(
 def test_postgresql_refuses_to_truncate_the_events(
     uow: Uow, engine: Engine, statement: str
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no TRUNCATE (DELETE without WHERE is refused above)")
+    assert engine.dialect.name == "postgresql"
     fx = make_org(uow)
     before = events(uow, fx.org.id)
     with pytest.raises(DatabaseError) as error, engine.begin() as conn:

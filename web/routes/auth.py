@@ -31,7 +31,7 @@ from web.routes.common import (
     text,
     texts,
 )
-from web.security import login_retry_after, rotate_csrf
+from web.security import rotate_csrf
 
 router = APIRouter()
 
@@ -70,9 +70,7 @@ def login(request: Request, uow: UowDep, form: FormDep) -> Response:
             status_code=error.status,
         )
         if isinstance(error, RateLimitedError):
-            with make_uow(request, write=False) as uow:
-                wait = login_retry_after(uow, email=email, address=address)
-            response.headers["Retry-After"] = str(wait)
+            response.headers["Retry-After"] = str(error.retry_after)
         return response
     _open_browser_session(request, result.session_token)
     return redirect(target or "/orgs")
