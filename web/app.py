@@ -176,11 +176,23 @@ PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
 """Pydantic's own error types; any other type is ours, already translated when raised."""
 
 
+# Parts of a location that name the member of a union tried, not a field ("str",
+# "dict[str,str]", "function-after[_no_nul(), str]", "literal['a','b']"…).
+_TYPE_NAMES = frozenset({"str", "int", "float", "bool", "dict", "list", "none", "bytes"})
+
+
+def _is_field_part(part: Any) -> bool:
+    if isinstance(part, int):
+        return True  # a position in a list
+    text = str(part)
+    return text != "body" and text not in _TYPE_NAMES and not any(c in text for c in "[(,")
+
+
 def validation_field(item: Any) -> str:
     """The dotted path of the field (``departure.on``); ``body`` for the body as a whole."""
     if item["type"] == "json_invalid":
         return "body"  # its location ends with a character position, not a field
-    return ".".join(str(part) for part in item["loc"] if part != "body") or "body"
+    return ".".join(str(part) for part in item["loc"] if _is_field_part(part)) or "body"
 
 
 def validation_message(item: Any) -> str:

@@ -269,6 +269,19 @@ def _readmit(
 ) -> Member:
     """Admit again someone who left: same record (their history stays theirs), new admission."""
     departed = {"on": member.departed_on, "reason": member.departure_reason}
+    if (
+        data.admitted_on is not None
+        and member.departed_on is not None
+        and data.admitted_on < member.departed_on
+    ):
+        raise ValidationError.single(
+            "admitted_on",
+            M(
+                "La nouvelle admission ({on}) ne peut pas précéder le départ du {departed}.",
+                on=data.admitted_on,
+                departed=member.departed_on,
+            ),
+        )
     member.status = data.status
     member.name = data.name
     member.legal_person = data.legal_person

@@ -592,6 +592,38 @@ def test_a_member_who_left_can_be_admitted_again(uow: Uow) -> None:
     assert events(uow, fx.org.id)[-1] == "member.readmitted"
 
 
+def test_a_readmission_cannot_be_dated_before_the_departure(uow: Uow) -> None:
+    fx = make_org(uow)
+    member = add_member(uow, fx, "Ana")
+    with uow() as u:
+        members.update_member(
+            u,
+            actor=fx.admin_actor,
+            org=u.session.merge(fx.org),
+            member_id=member.id,
+            departure=members.Departure(on="2026-06-15", reason="Démission"),
+        )
+        u.commit()
+    before = events(uow, fx.org.id)
+    with uow() as u, pytest.raises(ValidationError) as error:
+        members.add_member(
+            u,
+            actor=fx.admin_actor,
+            org=u.session.merge(fx.org),
+            base_url=BASE_URL,
+            data=members.MemberInput(
+                name="Ana",
+                email=member.user.email,
+                category="Salariés",
+                college="Salariés",
+                admitted_on="2026-06-01",
+            ),
+        )
+    assert error.value.field == "admitted_on"
+    assert "ne peut pas précéder le départ du 2026-06-15" in str(error.value)
+    assert events(uow, fx.org.id) == before
+
+
 def test_a_college_removed_from_the_statutes_can_be_added_back(uow: Uow) -> None:
     fx = make_org(uow)
     with uow() as u:

@@ -516,6 +516,11 @@ def test_bad_policies_are_422_listing_every_field(
     assert response.status_code == 422
     fields = set(problems(response))
     assert {"abstention_policy", "quorum.AGO.1"} <= fields
+    wrong_type = client.put(
+        "/api/v1/orgs/coop/statutes", json={"aggregation": ["bloc"]}, headers=admin
+    )
+    # A field that accepts several types is named once, without the types tried.
+    assert wrong_type.status_code == 422 and set(problems(wrong_type)) == {"aggregation"}
     assert client.put(
         "/api/v1/orgs/coop/statutes", json={"quorum_rule": "x"}, headers=admin
     ).status_code == 422
