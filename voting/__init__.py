@@ -46,6 +46,7 @@ from voting.quorum import (
     quorum_rule,
 )
 from voting.ranked import (
+    SEARCH_BUDGET,
     Pairwise,
     RankedBallots,
     RankedResult,
@@ -84,6 +85,7 @@ __all__ = [
     "KEEP_IN_DENOMINATOR",
     "MENTIONS_FR",
     "REDISTRIBUTE",
+    "SEARCH_BUDGET",
     "SIMPLE",
     "THREE_QUARTERS",
     "TWO_THIRDS",

@@ -5,7 +5,7 @@ matrix in numpy, then Schulze, ranked pairs, Copeland, Borda and minimax with a 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
@@ -23,6 +23,9 @@ from voting.tiebreak import (
 
 _INT64_LIMIT = 2**63
 _PAIRWISE_CHUNK_CELLS = 2_000_000
+# Work units (candidates or pairs visited) the ranked pairs co-winner search may spend: about
+# 0.1–0.2 s on this machine, past which co_winners_exact is False.
+SEARCH_BUDGET = 1_000_000
 _WEIGHT_TYPE_MESSAGE = "Les poids des bulletins doivent être des entiers ou des fractions."
 
 WeightsInput = Sequence[int | Fraction] | NDArray[np.integer[Any]] | None
@@ -251,7 +254,8 @@ class RankedResult:
     come after the declared tie-break (``tie_break_order``), whose decisions are in ``tie_break``.
     ``scores`` is the method's score per candidate when it has one (Copeland, Borda, minimax);
     ``strongest_paths`` (Schulze) and ``locked`` (ranked pairs, in lock order) explain the result;
-    ``co_winners_exact`` is False only when a ranked pairs search stopped at its budget.
+    ``co_winners_exact`` is False only when a ranked pairs search stopped at its budget, and
+    ``search_work`` is the work that search took (0 when no search was needed).
     """
 
     method: str
@@ -268,6 +272,7 @@ class RankedResult:
     strongest_paths: tuple[tuple[int, ...], ...] | None = None
     locked: tuple[tuple[int, int], ...] | None = None
     co_winners_exact: bool = True
+    search_work: int = 0
 
     @property
     def winner_name(self) -> str:
@@ -510,88 +515,318 @@ def _ranked_pairs_run(margins: NDArray[np.int64], priority: Sequence[int]) -> _L
     return _LockRun(reach, locked, sources, contested, settled)
 
 
-def _closure_with(state: Sequence[int], pairs: Iterable[tuple[int, int]]) -> list[int]:
-    """Transitive closure (bit masks) of a locked graph plus extra pairs, Warshall on bitsets."""
-    reach = list(state)
-    for a, b in pairs:
-        reach[a] |= 1 << b
-    for k in range(len(reach)):
-        through = reach[k]
-        bit = 1 << k
-        for i in range(len(reach)):
-            if reach[i] & bit:
-                reach[i] |= through
-    return reach
+Pair = tuple[int, int]
 
 
-def _group_outcomes(
-    reach: tuple[int, ...], group: Sequence[tuple[int, int]], budget: list[int]
-) -> set[tuple[int, ...]]:
-    """Every graph one equal-margin group can leave, over all orders of its pairs.
-
-    A pair on no cycle of (locked graph + pairs left) is locked whatever the order, so it is
-    locked at once; a pair that would close a cycle now always would, so it is dropped. Only
-    pairs on a cycle are branched on, and states are (closure, pairs left), since the closure
-    after locking a set of pairs does not depend on their order.
-    """
-    outcomes: set[tuple[int, ...]] = set()
-    seen: set[tuple[tuple[int, ...], frozenset[tuple[int, int]]]] = set()
-    stack = [(reach, frozenset(group))]
-    while stack and budget[0] > 0:
-        state, left = stack.pop()
-        if (state, left) in seen:
-            continue
-        seen.add((state, left))
-        budget[0] -= 1
-        lockable = [(a, b) for a, b in left if not (state[b] >> a) & 1]
-        combined = _closure_with(state, lockable)
-        free = [(a, b) for a, b in lockable if not (combined[b] >> a) & 1]
-        if free:
-            after = list(state)
-            for a, b in free:
-                _lock(after, a, b)
-            stack.append((tuple(after), frozenset(lockable) - frozenset(free)))
-            continue
-        if not lockable:
-            outcomes.add(state)
-            continue
-        remaining = frozenset(lockable)
-        for a, b in lockable:
-            after = list(state)
-            _lock(after, a, b)
-            stack.append((tuple(after), remaining - {(a, b)}))
-    return outcomes
+def _bits(mask: int) -> Iterator[int]:
+    """Indices of the set bits of ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
-def _parallel_universe_winners(margins: NDArray[np.int64], budget: int) -> tuple[set[int], bool]:
+class _UniverseSearch:
     """Ranked pairs winners over every order of equal-margin pairs (Tideman's "parallel
-    universes"); exact unless the search exceeds ``budget`` states (NP-hard in general)."""
+    universes"), one candidate at a time: is there an order under which ``target`` ends
+    unbeaten? Deciding it is NP-hard in general, so the search counts its work (one unit per
+    candidate or pair visited) and gives up past ``budget`` units.
+
+    The search walks the margin groups, largest first, branching on one pair at a time
+    (locked, or left to be blocked before the group ends), after the forced moves: a pair
+    already implied or blocked needs no decision, a pair on no cycle of the locked graph plus
+    the group's open pairs is locked in every order, the target's own victories are always
+    locked and its defeats must be blocked. A branch dies as soon as a pair that must be
+    blocked cannot be (its loser cannot reach its winner, even with every open pair, without
+    passing below the winner). Once no later group holds a defeat of the target, what is left
+    is a question on candidates, decided by ``_sequence_reaches``. Visited states are
+    remembered.
+    """
+
+    def __init__(self, groups: Sequence[Sequence[Pair]], m: int, budget: int) -> None:
+        self.groups = [tuple(group) for group in groups]
+        self.m = m
+        self.budget = budget
+        self.work = 0
+
+    def _closure(self, reach: Sequence[int], pairs: Iterable[Pair]) -> list[int]:
+        """Transitive closure of a closed graph plus extra pairs (Warshall over the pairs'
+        endpoints only: every other path step is already a single closed edge)."""
+        closure = list(reach)
+        ends = 0
+        for a, b in pairs:
+            closure[a] |= 1 << b
+            ends |= (1 << a) | (1 << b)
+        for k in _bits(ends):
+            through = closure[k]
+            for i in range(self.m):
+                if (closure[i] >> k) & 1:
+                    closure[i] |= through
+            self.work += self.m
+        return closure
+
+    def _reachable(self, adjacency: Sequence[int], start: int, allowed: int = -1) -> int:
+        """Candidates reachable from the set ``start`` through ``allowed`` candidates."""
+        seen = frontier = start
+        while frontier:
+            step = 0
+            for x in _bits(frontier):
+                step |= adjacency[x]
+                self.work += 1
+            frontier = step & allowed & ~seen
+            seen |= frontier
+        return seen
+
+    def _first_step(
+        self, adjacency: Sequence[int], sources: int, goal: int, allowed: int
+    ) -> tuple[int, int, int] | None:
+        """A shortest path from ``sources`` to ``goal`` through ``allowed`` candidates: its
+        length, its first candidate after the sources, and the source it leaves from."""
+        layers = [sources]
+        seen = sources
+        while not (seen >> goal) & 1:
+            step = 0
+            for x in _bits(layers[-1]):
+                step |= adjacency[x]
+                self.work += 1
+            frontier = step & allowed & ~seen
+            if not frontier:
+                return None
+            layers.append(frontier)
+            seen |= frontier
+        node = goal
+        for layer in reversed(layers[:-1]):
+            for p in _bits(layer):
+                if (adjacency[p] >> node) & 1:
+                    previous, node = node, p
+                    break
+        return len(layers), previous, node
+
+    def _sequence_reaches(
+        self, reach: Sequence[int], adjacency: Sequence[int], start: int, targets: int
+    ) -> bool | None:
+        """Can the open pairs of the last group that matters be locked so that ``start``
+        comes to reach every target (then every defeat of ``start`` is blocked)?
+
+        Such a locked graph exists iff the candidates ``start`` reaches can be placed one
+        after another, each with a pair (open or locked) from one placed before and none
+        locked above one placed before. Whether a candidate can be placed depends only on the
+        set already placed, so the search runs on sets: a candidate that can be placed without
+        ruling out anyone new (all its locked superiors are placed or ruled out) is placed at
+        once; otherwise it branches on the first step of a shortest path to a target.
+        """
+        m = self.m
+        above = [0] * m  # above[v]: the candidates locked (transitively) above v
+        for u in range(m):
+            for v in _bits(reach[u]):
+                above[v] |= 1 << u
+        self.work += m
+        seen: set[tuple[int, int]] = set()
+        stack = [(1 << start, 0)]
+        while stack:
+            if self.work > self.budget:
+                return None
+            placed, forbidden = stack.pop()
+            while True:
+                ruled_out = forbidden
+                out = 0
+                for p in _bits(placed):
+                    ruled_out |= above[p]
+                    out |= adjacency[p]
+                    self.work += 1
+                ruled_out &= ~placed
+                free = 0
+                for v in _bits(out & ~placed & ~ruled_out):
+                    if not above[v] & ~(placed | ruled_out):
+                        free |= 1 << v
+                    self.work += 1
+                if not free:
+                    break
+                placed |= free
+            if targets & ruled_out:
+                continue
+            if not targets & ~placed:
+                return True
+            if (placed, forbidden) in seen:
+                continue
+            seen.add((placed, forbidden))
+            allowed = ~(placed | ruled_out)
+            choice = -1
+            longest = 0
+            for t in _bits(targets & ~placed):
+                # a path to t cannot pass below t: t would be placed after its inferior
+                found = self._first_step(adjacency, placed, t, allowed & ~reach[t])
+                if found is None:
+                    choice = -1
+                    break
+                if found[0] > longest:
+                    longest, choice = found[0], found[1]
+            if choice < 0:
+                continue
+            stack.append((placed, forbidden | (1 << choice)))
+            stack.append((placed | (1 << choice), forbidden))
+        return False
+
+    def _settle(
+        self, target: int, reach: list[int], open_pairs: list[Pair], excluded: list[Pair]
+    ) -> tuple[list[int], list[Pair], list[Pair]] | None:
+        """Make the forced moves; None when a pair left to be blocked can no longer be."""
+        while True:
+            kept: list[Pair] = []
+            own: list[Pair] = []
+            for a, b in open_pairs:
+                if (reach[b] >> a) & 1 or (reach[a] >> b) & 1:
+                    continue  # blocked for good, or already implied
+                if b == target:
+                    excluded.append((a, b))
+                elif a == target:
+                    own.append((a, b))
+                else:
+                    kept.append((a, b))
+            self.work += len(open_pairs) + 1
+            if own:
+                reach = self._closure(reach, own)
+                open_pairs = kept
+                continue
+            open_pairs = kept
+            if open_pairs:
+                closure = self._closure(reach, open_pairs)
+                free = [(a, b) for a, b in open_pairs if not (closure[b] >> a) & 1]
+                if free:
+                    reach = self._closure(reach, free)
+                    continue
+            break
+        pending: list[Pair] = []
+        for a, b in excluded:
+            if (reach[b] >> a) & 1:
+                continue
+            if (reach[a] >> b) & 1:
+                return None
+            pending.append((a, b))
+        return reach, open_pairs, pending
+
+    def can_win(self, target: int) -> bool | None:
+        """Whether ``target`` wins in some universe; None when the budget ran out."""
+        m = self.m
+        groups = self.groups
+        defeats = [0] * len(groups)  # defeats[j]: who beats the target with group j's margin
+        later_pairs: list[list[int]] = []
+        for j, group in enumerate(groups):
+            adjacency = [0] * m
+            for a, b in group:
+                if b == target:
+                    defeats[j] |= 1 << a
+                else:
+                    adjacency[a] |= 1 << b
+            later_pairs.append(adjacency)
+        seen: set[tuple[int, tuple[int, ...], frozenset[Pair]]] = set()
+        stack: list[tuple[int, list[int], list[Pair], list[Pair]]] = [
+            (0, [0] * m, list(groups[0]) if groups else [], [])
+        ]
+        while stack:
+            if self.work > self.budget:
+                return None
+            index, reach, open_pairs, excluded = stack.pop()
+            settled = self._settle(target, reach, open_pairs, excluded)
+            if settled is None:
+                continue
+            reach, open_pairs, excluded = settled
+            key = (index, tuple(reach), frozenset(excluded))
+            if key in seen:
+                continue
+            seen.add(key)
+            here = list(reach)  # locked pairs and this group's open ones
+            for a, b in open_pairs:
+                here[a] |= 1 << b
+            needed_now = 0
+            feasible = True
+            for a, b in excluded:
+                if b == target:
+                    needed_now |= 1 << a
+                elif not (self._reachable(here, 1 << b, ~reach[a]) >> a) & 1:
+                    feasible = False  # b can no longer come to reach a in this group
+                    break
+            for t in _bits(needed_now):
+                if not feasible:
+                    break
+                feasible = bool((self._reachable(here, 1 << target, ~reach[t]) >> t) & 1)
+            if not feasible:
+                continue
+            # Later defeats must be blocked by pairs of at least their margin.
+            later_needed = 0
+            optimistic = list(here)
+            for j in range(index + 1, len(groups)):
+                for x, extra in enumerate(later_pairs[j]):
+                    optimistic[x] |= extra
+                self.work += m
+                for t in _bits(defeats[j] & ~reach[target]):
+                    later_needed |= 1 << t
+                    if not (self._reachable(optimistic, 1 << target, ~reach[t]) >> t) & 1:
+                        feasible = False
+                        break
+                if not feasible:
+                    break
+            if not feasible:
+                continue
+            if not needed_now and not later_needed:
+                return True  # every defeat of the target is blocked for good
+            if not later_needed:
+                last_group = list(here)
+                for a, b in excluded:
+                    if b != target:
+                        last_group[a] |= 1 << b
+                decided = self._sequence_reaches(reach, last_group, target, needed_now)
+                if decided is None or decided:
+                    return decided
+                continue
+            if not open_pairs:
+                if not excluded and index + 1 < len(groups):
+                    stack.append((index + 1, reach, list(groups[index + 1]), []))
+                continue
+            # Branch on the first open pair of a shortest path to the farthest defeat to block.
+            choice: Pair | None = None
+            longest = 0
+            own_side = reach[target] | (1 << target)
+            graph = here if needed_now else optimistic
+            open_set = set(open_pairs)
+            for t in _bits(needed_now or later_needed):
+                found = self._first_step(graph, own_side & ~reach[t], t, ~reach[t])
+                if found is not None and found[0] > longest and (found[2], found[1]) in open_set:
+                    longest, choice = found[0], (found[2], found[1])
+            if choice is None:
+                choice = open_pairs[0]
+            rest = [pair for pair in open_pairs if pair != choice]
+            stack.append((index, list(reach), list(rest), [*excluded, choice]))
+            stack.append((index, self._closure(reach, [choice]), rest, list(excluded)))
+        return False
+
+
+def _parallel_universe_winners(
+    margins: NDArray[np.int64], known: Iterable[int], budget: int
+) -> tuple[set[int], bool, int]:
+    """Ranked pairs winners over every order of equal-margin pairs (Tideman's "parallel
+    universes"), starting from winners already known; also whether the search was complete
+    (False when it stopped at ``budget`` work units) and the work it took."""
     m = margins.shape[0]
     groups = [group for _, group in _margin_groups(margins, {c: c for c in range(m)})]
-    left = [budget]
-    winners: set[int] = set()
-    seen: set[tuple[int, tuple[int, ...]]] = set()
-    stack: list[tuple[int, tuple[int, ...]]] = [(0, (0,) * m)]
-    while stack:
-        index, reach = stack.pop()
-        if (index, reach) in seen:
+    search = _UniverseSearch(groups, m, budget)
+    winners = set(known)
+    for candidate in range(m):
+        if candidate in winners:
             continue
-        seen.add((index, reach))
-        if index == len(groups):
-            winners.update(_sources(reach))
-            continue
-        if left[0] <= 0:
-            return winners, False
-        for outcome in _group_outcomes(reach, groups[index], left):
-            stack.append((index + 1, outcome))
-    return winners, left[0] > 0
+        found = search.can_win(candidate)
+        if found is None:
+            return winners, False, search.work
+        if found:
+            winners.add(candidate)
+    return winners, True, search.work
 
 
 def ranked_pairs(
     ballots: RankedBallots | Pairwise,
     *,
     tie_break: Sequence[int] | None = None,
-    search_budget: int = 5_000,
+    search_budget: int = SEARCH_BUDGET,
 ) -> RankedResult:
     """Ranked pairs (T. N. Tideman, Social Choice and Welfare 4, 1987): lock pairwise victories by
     margin, largest first, skipping any that would close a cycle (checked by reachability).
@@ -600,9 +835,11 @@ def ranked_pairs(
     favour of the candidate with the higher priority when consistent, which yields a complete
     order. ``tiers`` peel the graph of positive margins under the declared order;
     ``co_winners`` are the "parallel universes" winners (unbeaten for some order of the
-    equal-margin pairs), searched only when the order inside a group mattered; the search is
-    NP-hard in general, so it stops after ``search_budget`` states and then reports
-    ``co_winners_exact=False`` with the winners found so far.
+    equal-margin pairs), searched only when the order inside a group mattered and there is no
+    Condorcet winner. Deciding them is NP-hard in general, so the search counts its work (one
+    unit per candidate or pair visited, ``search_work``) and stops past ``search_budget``
+    units (by default about a tenth of a second), reporting ``co_winners_exact=False`` with
+    the winners found so far; the declared winner and order never depend on it.
     """
     pairwise = _as_pairwise(ballots)
     m = len(pairwise.candidates)
@@ -611,11 +848,14 @@ def ranked_pairs(
     run = _ranked_pairs_run(margins, priority)
     co_winners = set(run.sources)
     exact = True
+    search_work = 0
     # A Condorcet winner is the only source in every universe; otherwise search only when the
     # order inside an equal-margin group made a difference on the declared path.
     has_condorcet_winner = any(_is_condorcet(margins, c) for c in range(m))
     if run.contested and not has_condorcet_winner:
-        found, exact = _parallel_universe_winners(margins, search_budget)
+        found, exact, search_work = _parallel_universe_winners(
+            margins, run.sources, search_budget
+        )
         co_winners |= found
     order = tuple(sorted(range(m), key=lambda c: -run.reach[c].bit_count()))
     positive = np.zeros((m, m), dtype=bool)
@@ -655,4 +895,5 @@ def ranked_pairs(
         tie_break=tuple(steps),
         locked=tuple(run.locked),
         co_winners_exact=exact,
+        search_work=search_work,
     )

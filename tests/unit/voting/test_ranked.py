@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from voting import (
+    SEARCH_BUDGET,
     Pairwise,
     RankedBallots,
     VotingInputError,
@@ -249,6 +250,46 @@ def test_ranked_pairs_says_when_its_search_of_tie_orders_stopped_early():
     cycle = profile([(1, "ABC"), (1, "BCA"), (1, "CAB")], "ABC")
     complete = ranked_pairs(cycle)
     assert complete.co_winners_exact and complete.co_winners == (0, 1, 2)
+    assert 0 < complete.search_work <= SEARCH_BUDGET
     cut_short = ranked_pairs(cycle, search_budget=1)
     assert not cut_short.co_winners_exact
     assert cut_short.winner in cut_short.co_winners
+    assert (cut_short.winner, cut_short.order) == (complete.winner, complete.order)
+
+
+def test_ranked_pairs_does_not_search_when_a_condorcet_winner_exists():
+    result = ranked_pairs(TENNESSEE)
+    assert result.co_winners == (1,) and result.co_winners_exact and result.search_work == 0
+
+
+def random_orders(seed: int, n_ballots: int, n_candidates: int) -> list[RankedBallots]:
+    rng = np.random.default_rng(seed)
+    names = tuple(f"c{i}" for i in range(n_candidates))
+    return [
+        RankedBallots.from_orders(np.argsort(rng.random((n_ballots, n_candidates)), axis=1), names)
+        for _ in range(20)
+    ]
+
+
+def test_ranked_pairs_co_winners_of_forty_candidates_and_three_ballots_take_bounded_work():
+    # Three random rankings of 40 candidates: one big group of margin-1 pairs full of cycles
+    # and no Condorcet winner (the old search enumerated that group's outcomes and gave up).
+    # A budget of 300,000 work units (a few hundredths of a second) is enough every time.
+    searched = 0
+    for ballots in random_orders(2024, 3, 40):
+        result = ranked_pairs(ballots, search_budget=300_000)
+        assert result.co_winners_exact
+        assert result.search_work <= 300_000
+        assert result.winner in result.co_winners
+        searched += result.search_work > 0
+        if result.search_work:
+            assert len(result.co_winners) > 1
+    assert searched >= 10
+
+
+def test_ranked_pairs_co_winners_do_not_depend_on_the_declared_tie_break():
+    (ballots,) = random_orders(7, 3, 12)[:1]
+    default = ranked_pairs(ballots)
+    reverse = ranked_pairs(ballots, tie_break=list(range(12))[::-1])
+    assert default.co_winners == reverse.co_winners
+    assert default.winner in default.co_winners and reverse.winner in reverse.co_winners
