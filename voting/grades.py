@@ -12,6 +12,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from voting.arrays import (
+    as_array,
+    as_matrix,
+    as_weight_array,
+    check_weight_scale,
+    frozen,
+    is_integer_array,
+)
 from voting.errors import VotingInputError
 from voting.ranked import WeightsInput, scale_weights
 from voting.tiebreak import TieBreakStep, break_ties, priority_order, tiers_from_comparison
@@ -30,12 +38,6 @@ MENTIONS_FR: tuple[str, ...] = (
 )
 
 
-def _read_only(array: NDArray[Any]) -> NDArray[Any]:
-    view = array.view()
-    view.setflags(write=False)
-    return view
-
-
 @dataclass(frozen=True, eq=False)
 class GradeBallots:
     """Grade ballots as an (n_ballots, n_candidates) matrix of grade indices, 0 = worst grade.
@@ -51,20 +53,20 @@ class GradeBallots:
     weight_scale: int = 1
 
     def __post_init__(self) -> None:
-        grades = np.asarray(self.grades)
         m = len(self.candidates)
         n_grades = len(self.grade_names)
         if m < 1 or n_grades < 2:
             raise VotingInputError("Il faut au moins un candidat et deux mentions.")
-        if grades.ndim != 2 or grades.shape[1] != m or not np.issubdtype(grades.dtype, np.integer):
+        grades = as_matrix(self.grades, m, "Matrice des mentions")
+        if not is_integer_array(grades):
             raise VotingInputError(f"Les mentions doivent former une matrice (bulletins, {m}).")
         if grades.size and (int(grades.min()) < 0 or int(grades.max()) >= n_grades):
             raise VotingInputError(f"Les mentions doivent être entre 0 et {n_grades - 1}.")
-        weights = np.asarray(self.weights, dtype=np.int64)
-        if weights.shape != (grades.shape[0],) or (weights.size and int(weights.min()) < 0):
-            raise VotingInputError("Il faut un poids positif ou nul par bulletin.")
-        object.__setattr__(self, "grades", _read_only(grades))
-        object.__setattr__(self, "weights", _read_only(weights))
+        weights = as_weight_array(self.weights, grades.shape[0])
+        check_weight_scale(self.weight_scale)
+        small = np.int8 if n_grades <= 127 else np.int16 if n_grades <= 32767 else np.int32
+        object.__setattr__(self, "grades", frozen(grades, small))
+        object.__setattr__(self, "weights", frozen(weights, np.int64))
         object.__setattr__(self, "candidates", tuple(str(c) for c in self.candidates))
         object.__setattr__(self, "grade_names", tuple(str(g) for g in self.grade_names))
 
@@ -77,9 +79,7 @@ class GradeBallots:
         weights: WeightsInput = None,
     ) -> GradeBallots:
         """Build from a grade matrix and optional exact weights (Fractions are scaled)."""
-        array = np.asarray(grades)
-        if array.ndim != 2:
-            array = array.reshape(-1, len(candidates))
+        array = as_matrix(grades, len(candidates), "Matrice des mentions")
         scaled, scale = scale_weights(weights, array.shape[0])
         return cls(array, scaled, tuple(candidates), tuple(grade_names), scale)
 
@@ -98,11 +98,14 @@ class GradeCounts:
     grade_names: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        counts = np.asarray(self.counts, dtype=np.int64)
+        counts = as_array(self.counts, "Décompte des mentions")
         if counts.shape != (len(self.candidates), len(self.grade_names)):
             raise VotingInputError(
                 "Le décompte doit avoir une ligne par candidat et une colonne par mention."
             )
+        if counts.size and not is_integer_array(counts):
+            raise VotingInputError("Un décompte de mentions est un nombre entier de voix.")
+        counts = counts.astype(np.int64, copy=False)
         if counts.size and int(counts.min()) < 0:
             raise VotingInputError("Un décompte de mentions ne peut pas être négatif.")
         totals = {int(t) for t in counts.sum(axis=1)}
@@ -110,7 +113,7 @@ class GradeCounts:
             raise VotingInputError(
                 "Chaque candidat doit recevoir une mention de chaque votant (totaux inégaux)."
             )
-        object.__setattr__(self, "counts", _read_only(counts))
+        object.__setattr__(self, "counts", frozen(counts, np.int64))
 
     @property
     def total_weight(self) -> int:
@@ -377,11 +380,11 @@ def approval(
     candidates (a 0/1 or boolean matrix); the largest weighted number of approvals wins.
     Tie-break: equal totals ordered by the declared priority (default index order).
     """
-    array = np.asarray(approvals)
     m = len(candidates)
-    if array.ndim != 2:
-        array = array.reshape(-1, m)
-    if array.shape[1] != m:
+    array = as_array(approvals, "Approbations")
+    if array.size == 0 and array.ndim < 2:
+        array = array.reshape(0, m)
+    if array.ndim != 2 or array.shape[1] != m:
         raise VotingInputError(f"Chaque bulletin d'approbation doit viser les {m} candidats.")
     is_boolean = array.dtype == np.bool_
     if not is_boolean and not np.issubdtype(array.dtype, np.integer):

@@ -72,7 +72,7 @@ NAMED_MAJORITIES: dict[str, Majority] = {
 
 def custom_majority(threshold: Fraction | int | str, *, strict: bool) -> Majority:
     """Build a custom majority from an exact threshold (``Fraction``, int or text like "3/5")."""
-    if isinstance(threshold, float):
+    if isinstance(threshold, float | bool):
         raise PolicyError("Le seuil d'une majorité doit être exact (pas un nombre à virgule).")
     try:
         value = Fraction(threshold)

@@ -113,8 +113,10 @@ def quorum_rule(
     """
     form = LegalForm(legal_form)
     assembly = AssemblyKind(kind)
-    if convocation not in (1, 2):
-        raise VotingInputError(f"Convocation {convocation} : seules la 1re et la 2e existent.")
+    valid = not isinstance(convocation, bool) and isinstance(convocation, Integral)
+    if not valid or convocation not in (1, 2):
+        raise VotingInputError(f"Convocation {convocation!r} : seules la 1re et la 2e existent.")
+    convocation = int(convocation)
     family = _family(form)
     default = _DEFAULTS[(family, assembly)][convocation - 1] if family else None
     if override is None:
@@ -126,7 +128,7 @@ def quorum_rule(
         return QuorumRule(
             form, assembly, convocation, QuorumBasis(basis), default, QuorumSource.LAW_DEFAULT
         )
-    if isinstance(override, float) or not isinstance(override, Fraction | int):
+    if isinstance(override, float | bool) or not isinstance(override, Fraction | int):
         raise VotingInputError("Le quorum des statuts doit être une fraction exacte.")
     required = Fraction(override)
     if not 0 <= required <= 1:
@@ -186,10 +188,38 @@ class QuorumResult:
         return sum(self.members)
 
 
-def _row(values: int | Sequence[int]) -> tuple[int, ...]:
-    if isinstance(values, Sequence | np.ndarray):
-        return tuple(int(v) for v in values)
-    return (int(values),)
+def _row(values: int | Sequence[int], what: str) -> tuple[int, ...]:
+    """Head counts as exact integers (one per college, or a single total); no float, no NaN."""
+    items = list(values) if isinstance(values, Sequence | np.ndarray) else [values]
+    for index, value in enumerate(items):
+        if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):
+            where = f" (collège {index})" if len(items) > 1 else ""
+            raise VotingInputError(f"Le nombre de {what}{where} doit être un entier : {value!r}.")
+    return tuple(int(v) for v in items)
+
+
+def _college_weights(weights: Sequence[Fraction | int], n_colleges: int) -> tuple[Fraction, ...]:
+    """Exact, strictly positive college weights, one per college."""
+    if len(weights) != n_colleges:
+        raise VotingInputError(
+            f"Le quorum pondéré par collège demande un poids par collège "
+            f"({len(weights)} poids pour {n_colleges} collèges)."
+        )
+    exact: list[Fraction] = []
+    for index, weight in enumerate(weights):
+        if isinstance(weight, bool | np.bool_) or not isinstance(weight, Integral | Fraction):
+            raise VotingInputError(
+                f"Quorum pondéré : le poids du collège {index} doit être exact, entier ou "
+                f"fraction (reçu {weight!r})."
+            )
+        value = Fraction(int(weight)) if isinstance(weight, Integral) else Fraction(weight)
+        if value <= 0:
+            raise VotingInputError(
+                f"Quorum pondéré : le poids du collège {index} doit être strictement positif "
+                f"(reçu {value})."
+            )
+        exact.append(value)
+    return tuple(exact)
 
 
 def quorum_reached(
@@ -204,22 +234,19 @@ def quorum_reached(
     ``Σ w_c · present_c / members_c`` over colleges that have members, divided by the sum of their
     weights (an empty college drops out). No quorum required: always reached.
     """
-    present_row = _row(present)
-    member_row = _row(members)
+    present_row = _row(present, "présents")
+    member_row = _row(members, "membres")
     if len(present_row) != len(member_row):
         raise VotingInputError("Il faut autant de présents que d'effectifs (un par collège).")
-    for here, total in zip(present_row, member_row, strict=True):
-        if not 0 <= here <= total:
-            raise VotingInputError(f"{here} présents pour {total} membres : impossible.")
+    for index, (here, total) in enumerate(zip(present_row, member_row, strict=True)):
+        if total < 0 or not 0 <= here <= total:
+            where = f"collège {index} : " if len(member_row) > 1 else ""
+            raise VotingInputError(f"{where}{here} présents pour {total} membres : impossible.")
     exact_weights: tuple[Fraction, ...] | None = None
     if rule.basis is QuorumBasis.COLLEGE_WEIGHTED:
-        if weights is None or len(weights) != len(member_row):
+        if weights is None:
             raise VotingInputError("Le quorum pondéré par collège demande un poids par collège.")
-        if any(isinstance(w, float) for w in weights):
-            raise VotingInputError("Les poids des collèges doivent être exacts (pas de virgule).")
-        exact_weights = tuple(
-            Fraction(int(w)) if isinstance(w, Integral) else Fraction(w) for w in weights
-        )
+        exact_weights = _college_weights(weights, len(member_row))
         live = [i for i, total in enumerate(member_row) if total > 0]
         weight_sum = sum((exact_weights[i] for i in live), Fraction(0))
         fraction = (
@@ -232,6 +259,10 @@ def quorum_reached(
             else None
         )
     else:
+        if weights is not None:
+            raise VotingInputError(
+                "Le quorum par tête ne prend pas de poids de collège (règle pondérée attendue)."
+            )
         total_members = sum(member_row)
         fraction = Fraction(sum(present_row), total_members) if total_members else None
     reached = rule.required is None or (fraction is not None and fraction >= rule.required)

@@ -13,6 +13,16 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from voting.arrays import (
+    WEIGHT_TYPE_MESSAGE,
+    as_array,
+    as_matrix,
+    as_weight_array,
+    check_weight_scale,
+    frozen,
+    is_integer_array,
+    rank_dtype,
+)
 from voting.errors import VotingInputError
 from voting.tiebreak import (
     TieBreakStep,
@@ -26,7 +36,6 @@ _PAIRWISE_CHUNK_CELLS = 2_000_000
 # Work units (candidates or pairs visited) the ranked pairs co-winner search may spend: about
 # 0.1–0.2 s on this machine, past which co_winners_exact is False.
 SEARCH_BUDGET = 1_000_000
-_WEIGHT_TYPE_MESSAGE = "Les poids des bulletins doivent être des entiers ou des fractions."
 
 WeightsInput = Sequence[int | Fraction] | NDArray[np.integer[Any]] | None
 Ranking = Sequence[int | Sequence[int] | frozenset[int] | set[int]]
@@ -40,17 +49,17 @@ def scale_weights(weights: WeightsInput, n_ballots: int) -> tuple[NDArray[np.int
         return np.ones(n_ballots, dtype=np.int64), 1
     if isinstance(weights, np.ndarray):
         if not np.issubdtype(weights.dtype, np.integer):
-            raise VotingInputError(_WEIGHT_TYPE_MESSAGE)
+            raise VotingInputError(WEIGHT_TYPE_MESSAGE)
         array = weights.astype(np.int64, copy=False)
         if array.shape != (n_ballots,):
-            raise VotingInputError(f"{array.shape[0]} poids pour {n_ballots} bulletins.")
+            raise VotingInputError(f"{array.size} poids pour {n_ballots} bulletins.")
         if array.size and int(array.min()) < 0:
             raise VotingInputError("Le poids d'un bulletin ne peut pas être négatif.")
         return array, 1
     exact: list[Fraction] = []
     for weight in weights:
         if isinstance(weight, float | bool) or not isinstance(weight, Fraction | int | np.integer):
-            raise VotingInputError(_WEIGHT_TYPE_MESSAGE)
+            raise VotingInputError(WEIGHT_TYPE_MESSAGE)
         exact.append(Fraction(int(weight)) if isinstance(weight, np.integer) else Fraction(weight))
     if len(exact) != n_ballots:
         raise VotingInputError(f"{len(exact)} poids pour {n_ballots} bulletins.")
@@ -74,12 +83,6 @@ def _total_weight(weights: NDArray[np.int64]) -> int:
     return total
 
 
-def _read_only(array: NDArray[Any]) -> NDArray[Any]:
-    view = array.view()
-    view.setflags(write=False)
-    return view
-
-
 @dataclass(frozen=True, eq=False)
 class RankedBallots:
     """Ranked ballots as an (n_ballots, n_candidates) rank matrix: 0 is first, equal ranks are
@@ -94,26 +97,21 @@ class RankedBallots:
     weight_scale: int = 1
 
     def __post_init__(self) -> None:
-        ranks = np.asarray(self.ranks)
         m = len(self.candidates)
         if m < 1:
             raise VotingInputError("Il faut au moins un candidat.")
-        if ranks.ndim != 2 or ranks.shape[1] != m or not np.issubdtype(ranks.dtype, np.integer):
+        ranks = as_matrix(self.ranks, m, "Matrice des rangs")
+        if not is_integer_array(ranks):
             raise VotingInputError(
                 f"La matrice des rangs doit être d'entiers, de forme (bulletins, {m})."
             )
         if ranks.size and (int(ranks.min()) < 0 or int(ranks.max()) > m):
             raise VotingInputError(f"Les rangs doivent être entre 0 et {m} (non classé).")
-        small = np.int8 if m < 127 else np.int16 if m < 32767 else np.int32
-        if ranks.dtype != small:
-            ranks = ranks.astype(small)
-        weights = np.asarray(self.weights, dtype=np.int64)
-        if weights.shape != (ranks.shape[0],):
-            raise VotingInputError(f"{weights.shape} poids pour {ranks.shape[0]} bulletins.")
-        if weights.size and int(weights.min()) < 0:
-            raise VotingInputError("Le poids d'un bulletin ne peut pas être négatif.")
-        object.__setattr__(self, "ranks", _read_only(ranks))
-        object.__setattr__(self, "weights", _read_only(weights))
+        small = rank_dtype(m)
+        weights = as_weight_array(self.weights, ranks.shape[0])
+        check_weight_scale(self.weight_scale)
+        object.__setattr__(self, "ranks", frozen(ranks, small))
+        object.__setattr__(self, "weights", frozen(weights, np.int64))
         object.__setattr__(self, "candidates", tuple(str(c) for c in self.candidates))
 
     @property
@@ -137,9 +135,7 @@ class RankedBallots:
         weights: WeightsInput = None,
     ) -> RankedBallots:
         """Build from a rank matrix (see the class docstring) and optional exact weights."""
-        array = np.asarray(ranks)
-        if array.ndim != 2:
-            array = array.reshape(-1, len(candidates))
+        array = as_matrix(ranks, len(candidates), "Matrice des rangs")
         scaled, scale = scale_weights(weights, array.shape[0])
         return cls(array, scaled, tuple(candidates), scale)
 
@@ -152,14 +148,33 @@ class RankedBallots:
     ) -> RankedBallots:
         """Build from complete strict rankings: ``orders[i, k]`` is the candidate ballot i puts at
         position k."""
-        array = np.asarray(orders)
         m = len(candidates)
+        array = as_array(orders, "Classements complets")
         if array.ndim != 2 or array.shape[1] != m:
-            raise VotingInputError(f"Chaque classement complet doit citer les {m} candidats.")
-        ranks = np.empty(array.shape, dtype=np.int16)
-        np.put_along_axis(ranks, array.astype(np.intp), np.arange(m, dtype=np.int16)[None, :], 1)
-        if array.size and (np.sort(array, axis=1) != np.arange(m)).any():
-            raise VotingInputError("Un classement complet doit citer chaque candidat une fois.")
+            if array.size:
+                raise VotingInputError(f"Chaque classement complet doit citer les {m} candidats.")
+            array = array.reshape(0, m)
+        if not array.size:
+            array = array.astype(np.intp)
+        if not is_integer_array(array):
+            raise VotingInputError("Un classement complet cite les candidats par leur indice.")
+        unknown = (array < 0) | (array >= m)
+        if unknown.any():
+            row, column = (int(i) for i in np.argwhere(unknown)[0])
+            raise VotingInputError(
+                f"Bulletin {row + 1} : candidat {int(array[row, column])} inconnu "
+                f"(les candidats vont de 0 à {m - 1})."
+            )
+        ordered = np.sort(array, axis=1)
+        repeated = ordered[:, 1:] == ordered[:, :-1]
+        if repeated.any():
+            row, column = (int(i) for i in np.argwhere(repeated)[0])
+            raise VotingInputError(
+                f"Bulletin {row + 1} : candidat {int(ordered[row, column])} cité deux fois "
+                "(un classement complet cite chaque candidat une fois)."
+            )
+        ranks = np.empty(array.shape, dtype=rank_dtype(m))
+        np.put_along_axis(ranks, array.astype(np.intp), np.arange(m, dtype=ranks.dtype)[None, :], 1)
         scaled, scale = scale_weights(weights, array.shape[0])
         return cls(ranks, scaled, tuple(candidates), scale)
 
@@ -173,12 +188,23 @@ class RankedBallots:
         """Build from rankings written as sequences of candidate indices, best first, where an
         element may be a group of tied candidates; candidates left out are unranked."""
         m = len(candidates)
-        ranks = np.full((len(rankings), m), m, dtype=np.int16)
+        ranks = np.full((len(rankings), m), m, dtype=rank_dtype(m))
         for row, ranking in enumerate(rankings):
             seen: set[int] = set()
             for position, group in enumerate(ranking):
-                members = (group,) if isinstance(group, int | np.integer) else tuple(group)
+                if isinstance(group, str | bytes | float | bool | np.bool_):
+                    members: tuple[Any, ...] = (group,)
+                elif isinstance(group, int | np.integer):
+                    members = (group,)
+                else:
+                    members = tuple(group)
                 for candidate in members:
+                    if isinstance(candidate, bool | np.bool_) or not isinstance(
+                        candidate, int | np.integer
+                    ):
+                        raise VotingInputError(
+                            f"Bulletin {row + 1} : {candidate!r} n'est pas un indice de candidat."
+                        )
                     index = int(candidate)
                     if not 0 <= index < m or index in seen:
                         raise VotingInputError(
@@ -206,11 +232,28 @@ class Pairwise:
     total_weight: int
 
     def __post_init__(self) -> None:
-        matrix = np.asarray(self.matrix, dtype=np.int64)
+        matrix = as_array(self.matrix, "Matrice des duels")
         m = len(self.candidates)
         if matrix.shape != (m, m):
             raise VotingInputError(f"La matrice des duels doit être {m}×{m}.")
-        object.__setattr__(self, "matrix", _read_only(matrix))
+        if not is_integer_array(matrix):
+            raise VotingInputError("La matrice des duels compte des poids entiers.")
+        total = self.total_weight
+        if isinstance(total, bool) or not isinstance(total, int | np.integer) or total < 0:
+            raise VotingInputError(f"Poids total invalide : {total!r}.")
+        matrix = matrix.astype(np.int64, copy=False)
+        if matrix.size and int(matrix.min()) < 0:
+            raise VotingInputError("La matrice des duels ne peut pas compter un poids négatif.")
+        if np.diagonal(matrix).any():
+            raise VotingInputError("Un candidat n'est pas en duel avec lui-même (diagonale à 0).")
+        both = matrix + matrix.T
+        if both.size and int(both.max()) > total:
+            a, b = (int(i) for i in np.argwhere(both > total)[0])
+            raise VotingInputError(
+                f"Duel {a}–{b} : {int(both[a, b])} de poids exprimé pour un total de {total}."
+            )
+        object.__setattr__(self, "matrix", frozen(matrix, np.int64))
+        object.__setattr__(self, "total_weight", int(total))
 
     @property
     def margins(self) -> NDArray[np.int64]:

@@ -60,8 +60,10 @@ class AbsentCollegePolicy:
     def __post_init__(self) -> None:
         if (self.kind is AbsentKind.MERGE_INTO) != (self.target is not None):
             raise PolicyError("« merge_into » demande un collège cible, et lui seul.")
-        if self.target is not None and self.target < 0:
-            raise PolicyError(f"Collège cible invalide : {self.target}.")
+        if self.target is not None and (
+            isinstance(self.target, bool) or not isinstance(self.target, int) or self.target < 0
+        ):
+            raise PolicyError(f"Collège cible invalide : {self.target!r}.")
 
     @classmethod
     def parse(cls, text: str) -> AbsentCollegePolicy:
@@ -355,6 +357,12 @@ def tally_resolution_counts(
         raise VotingInputError(
             f"{table.shape[0]} lignes de décompte pour {len(members)} effectifs de collège."
         )
+    for index, value in enumerate(members):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            raise VotingInputError(
+                f"L'effectif du collège {index} doit être un entier positif ou nul "
+                f"(reçu {value!r})."
+            )
     rows = tuple(_college_counts(table[i], int(members[i]), i) for i in range(table.shape[0]))
     if weights is None:
         return _tally_per_head(rows, majority, rules)

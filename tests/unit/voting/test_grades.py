@@ -119,3 +119,26 @@ def test_grades_outside_the_scale_are_refused():
         GradeBallots.from_grades([[7]], ("a",))
     with pytest.raises(VotingInputError):
         approval([[2]], ("a",))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda: GradeBallots(np.array([[1, 2]]), np.array([0.5]), ("x", "y"), MENTIONS_FR),
+        lambda: GradeBallots(np.array([[1, 2]]), np.array([np.nan]), ("x", "y"), MENTIONS_FR),
+        lambda: GradeBallots(np.array([[1, 2]]), np.array([1]), ("x", "y"), MENTIONS_FR, 0),
+        lambda: GradeBallots.from_grades(np.zeros((2, 2, 2), dtype=int), ("x", "y")),
+        lambda: GradeBallots.from_grades([1, 2, 3], ("x", "y")),
+        lambda: GradeBallots.from_grades([[1, 2], [3]], ("x", "y")),
+        lambda: GradeBallots.from_grades([[1.0, 2.0]], ("x", "y")),
+        lambda: GradeCounts(np.array([[1.5, 0.5], [1, 1]]), ("x", "y"), ("bad", "good")),
+        lambda: GradeCounts(np.array([[np.nan, 2], [1, 1]]), ("x", "y"), ("bad", "good")),
+        lambda: GradeCounts([[1, 1], [2]], ("x", "y"), ("bad", "good")),
+        lambda: approval(np.zeros((2, 2, 2), dtype=int), ("x", "y")),
+        lambda: approval([1, 0, 1], ("x", "y")),
+        lambda: approval([[1, 0]], ("x", "y"), weights=[-1]),
+    ],
+)
+def test_wrong_shapes_floats_and_nan_are_refused(bad):
+    with pytest.raises(VotingInputError):
+        bad()

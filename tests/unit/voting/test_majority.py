@@ -76,3 +76,8 @@ def test_impossible_or_empty_thresholds_are_refused():
 def test_labels_say_the_rule_in_french():
     assert SIMPLE.label == "plus de 1/2"
     assert TWO_THIRDS.label == "au moins 2/3"
+
+
+def test_a_boolean_is_not_a_majority_threshold():
+    with pytest.raises(PolicyError):
+        custom_majority(True, strict=False)

@@ -116,3 +116,58 @@ def test_default_majorities_follow_the_legal_form():
     assert statutes.abstention is AbstentionPolicy.COUNTS_AGAINST
     with pytest.raises(MajorityNotSetError):
         default_majority("SCIC_SAS", "AGE")
+
+
+@pytest.mark.parametrize(
+    ("weights", "college", "shown"),
+    [([-1, 1], 0, "-1"), ([1, 0], 1, "0"), ([2, Fraction(-1, 3), 1], 1, "-1/3")],
+)
+def test_college_weighted_quorum_refuses_a_weight_that_is_not_strictly_positive(
+    weights, college, shown
+):
+    rule = quorum_rule("SCIC_SA", "AGE", 1, basis=QuorumBasis.COLLEGE_WEIGHTED)
+    n = len(weights)
+    with pytest.raises(VotingInputError) as raised:
+        quorum_reached(rule, present=[1] * n, members=[4] * n, weights=weights)
+    message = str(raised.value)
+    assert f"collège {college}" in message and "strictement positif" in message
+    assert f"reçu {shown}" in message
+
+
+@pytest.mark.parametrize("weight", [1.5, float("nan"), "1", True])
+def test_college_weighted_quorum_refuses_inexact_weights(weight):
+    rule = quorum_rule("SCIC_SA", "AGE", 1, basis=QuorumBasis.COLLEGE_WEIGHTED)
+    with pytest.raises(VotingInputError, match="collège 0"):
+        quorum_reached(rule, present=[1, 1], members=[4, 4], weights=[weight, 1])
+
+
+def test_college_weighted_quorum_needs_one_weight_per_college():
+    rule = quorum_rule("SCIC_SA", "AGE", 1, basis=QuorumBasis.COLLEGE_WEIGHTED)
+    with pytest.raises(VotingInputError, match="2 poids pour 3 collèges"):
+        quorum_reached(rule, present=[1, 1, 1], members=[4, 4, 4], weights=[1, 1])
+
+
+def test_per_head_quorum_refuses_college_weights():
+    with pytest.raises(VotingInputError):
+        quorum_reached(quorum_rule("SCIC_SA", "AGE", 1), present=[1, 1], members=[4, 4],
+                       weights=[1, 1])
+
+
+@pytest.mark.parametrize(
+    ("present", "members"),
+    [(2.5, 10), ([1, 2], [4, float("nan")]), (True, 3), ([1, -1], [4, -1])],
+)
+def test_head_counts_must_be_integers_and_not_negative(present, members):
+    with pytest.raises(VotingInputError):
+        quorum_reached(quorum_rule("SCIC_SA", "AGE", 1), present=present, members=members)
+
+
+@pytest.mark.parametrize("convocation", [1.0, True, 0])
+def test_convocation_is_the_first_or_the_second(convocation):
+    with pytest.raises(VotingInputError):
+        quorum_rule("SCIC_SA", "AGE", convocation)
+
+
+def test_statutes_quorum_must_be_an_exact_fraction():
+    with pytest.raises(VotingInputError):
+        quorum_rule("SCIC_SAS", "AGE", 1, True)  # type: ignore[arg-type]

@@ -293,3 +293,53 @@ def test_ranked_pairs_co_winners_do_not_depend_on_the_declared_tie_break():
     reverse = ranked_pairs(ballots, tie_break=list(range(12))[::-1])
     assert default.co_winners == reverse.co_winners
     assert default.winner in default.co_winners and reverse.winner in reverse.co_winners
+
+
+def test_complete_orders_naming_an_unknown_candidate_are_refused_with_the_ballot():
+    with pytest.raises(VotingInputError) as raised:
+        RankedBallots.from_orders(np.array([[0, 1, 2], [0, 1, 7]]), ("a", "b", "c"))
+    assert str(raised.value) == (
+        "Bulletin 2 : candidat 7 inconnu (les candidats vont de 0 à 2)."
+    )
+    with pytest.raises(VotingInputError, match="Bulletin 1 : candidat -1 inconnu"):
+        RankedBallots.from_orders([[0, 1, -1]], ("a", "b", "c"))
+    with pytest.raises(VotingInputError, match="Bulletin 1 : candidat 1 cité deux fois"):
+        RankedBallots.from_orders([[1, 1, 0]], ("a", "b", "c"))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda: RankedBallots.from_orders([[0.0, 1.0, 2.0]], ("a", "b", "c")),
+        lambda: RankedBallots.from_orders([[0, 1]], ("a", "b", "c")),
+        lambda: RankedBallots.from_ranks(np.zeros((2, 2, 3), dtype=int), ("a", "b", "c")),
+        lambda: RankedBallots.from_ranks([0, 1, 2, 0, 1], ("a", "b", "c")),
+        lambda: RankedBallots.from_ranks([[0, 1], [0]], ("a", "b")),
+        lambda: RankedBallots.from_ranks([[True, False]], ("a", "b")),
+        lambda: RankedBallots.from_ranks([[0, 1]], ("a", "b"), weights=np.array(3)),
+        lambda: RankedBallots.from_ranks([[0, 1]], ("a", "b"), weights=[float("nan")]),
+        lambda: RankedBallots(np.array([[0, 1]]), np.array([0.5]), ("a", "b")),
+        lambda: RankedBallots(np.array([[0, 1]]), np.array([float("nan")]), ("a", "b")),
+        lambda: RankedBallots(np.array([[0, 1]]), np.array([1]), ("a", "b"), weight_scale=0),
+        lambda: RankedBallots.from_rankings([[0.5]], ("a", "b")),
+        lambda: RankedBallots.from_rankings([["ab"]], ("a", "b")),
+        lambda: RankedBallots.from_rankings([[True]], ("a", "b")),
+        lambda: Pairwise(np.array([[0, 1.5], [0, 0]]), ("a", "b"), 2),
+        lambda: Pairwise(np.array([[0, -1], [1, 0]]), ("a", "b"), 2),
+        lambda: Pairwise(np.array([[1, 1], [0, 0]]), ("a", "b"), 2),
+        lambda: Pairwise(np.array([[0, 2], [1, 0]]), ("a", "b"), 2),
+        lambda: Pairwise(np.array([[0, 1], [0, 0]]), ("a", "b"), -1),
+    ],
+)
+def test_wrong_shapes_floats_nan_and_impossible_counts_are_refused(bad):
+    with pytest.raises(VotingInputError):
+        bad()
+
+
+def test_an_empty_list_is_a_profile_without_ballots():
+    for ballots in (
+        RankedBallots.from_ranks([], ("a", "b")),
+        RankedBallots.from_orders([], ("a", "b")),
+        RankedBallots(np.zeros((0, 2), dtype=int), [], ("a", "b")),
+    ):
+        assert ballots.n_ballots == 0 and ballots.total_weight == 0

@@ -13,6 +13,7 @@ from voting import (
     TWO_THIRDS,
     UNANIMITY,
     AbsentCollegePolicy,
+    AbsentKind,
     AbstentionPolicy,
     Bloc,
     BlocSide,
@@ -359,3 +360,17 @@ def test_policies_read_back_from_their_text_form():
     with pytest.raises(PolicyError):
         AbsentCollegePolicy.parse("drop")
     assert Bloc(Fraction(2, 3), second_round=False).code == "bloc(2/3,no_second_round)"
+
+
+@pytest.mark.parametrize(
+    "members", [[16, 457.5, 146, 252], [16, 457, True, 252], [16, 457, 146, -1]]
+)
+def test_college_members_must_be_whole_numbers_not_negative(members):
+    with pytest.raises(VotingInputError, match="collège"):
+        tally_resolution_counts(COUNTS, members=members, weights=WEIGHTS)
+
+
+@pytest.mark.parametrize("target", [1.5, True, "1"])
+def test_merge_target_must_be_a_college_index(target):
+    with pytest.raises(PolicyError):
+        AbsentCollegePolicy(AbsentKind.MERGE_INTO, target)
