@@ -1,4 +1,6 @@
-"""Array checks shared by the ballot constructors: shapes, integer types and weights."""
+"""Array checks shared by the ballot constructors: shapes, integer types, weights, and the frozen
+copies that make ballots immune to later changes of the caller's arrays.
+"""
 
 from __future__ import annotations
 
@@ -69,7 +71,10 @@ def check_weight_scale(scale: Any) -> None:
 
 
 def frozen(array: NDArray[Any], dtype: DTypeLike) -> NDArray[Any]:
-    """A read-only view of ``array`` as ``dtype``."""
-    view = array.astype(dtype, copy=False).view()
-    view.setflags(write=False)
-    return view
+    """A read-only array of ``dtype`` that nobody else can write: a fresh copy, unless ``array``
+    already is one (read-only and owning its data, as the arrays of other ballots are)."""
+    if array.dtype == np.dtype(dtype) and array.flags.owndata and not array.flags.writeable:
+        return array
+    copy = np.array(array, dtype=dtype, copy=True, order="C")
+    copy.setflags(write=False)
+    return copy

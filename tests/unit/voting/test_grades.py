@@ -142,3 +142,21 @@ def test_grades_outside_the_scale_are_refused():
 def test_wrong_shapes_floats_and_nan_are_refused(bad):
     with pytest.raises(VotingInputError):
         bad()
+
+
+def test_grade_ballots_keep_their_own_copy_of_the_callers_arrays():
+    grades = np.array([[6, 0], [6, 0], [0, 6]], dtype=np.int8)
+    weights = np.array([1, 1, 1])
+    ballots = GradeBallots.from_grades(grades, ("x", "y"), weights=weights)
+    direct = GradeBallots(grades, weights, ("x", "y"), MENTIONS_FR)
+    grades[:] = [[0, 6]] * 3
+    weights[:] = 5
+    for frozen_ballots in (ballots, direct):
+        assert frozen_ballots.grades.tolist() == [[6, 0], [6, 0], [0, 6]]
+        assert frozen_ballots.weights.tolist() == [1, 1, 1]
+        assert not frozen_ballots.grades.flags.writeable
+    assert majority_judgment(ballots).winner_name == "x"
+    counts = np.array([[2, 1], [1, 2]])
+    grade_table = GradeCounts(counts, ("x", "y"), ("bad", "good"))
+    counts[0] = [0, 3]
+    assert grade_table.counts.tolist() == [[2, 1], [1, 2]]

@@ -343,3 +343,36 @@ def test_an_empty_list_is_a_profile_without_ballots():
         RankedBallots(np.zeros((0, 2), dtype=int), [], ("a", "b")),
     ):
         assert ballots.n_ballots == 0 and ballots.total_weight == 0
+
+
+def test_ballots_keep_their_own_copy_of_the_callers_arrays():
+    ranks = np.array([[0, 1, 2], [2, 0, 1], [0, 1, 2]], dtype=np.int8)
+    weights = np.array([1, 2, 3], dtype=np.int64)
+    ballots = RankedBallots.from_ranks(ranks, ("a", "b", "c"), weights=weights)
+    direct = RankedBallots(ranks, weights, ("a", "b", "c"))
+    before = ranked_pairs(ballots)
+    ranks[:] = [[2, 1, 0]] * 3
+    weights[:] = 0
+    for frozen_ballots in (ballots, direct):
+        assert frozen_ballots.ranks.tolist() == [[0, 1, 2], [2, 0, 1], [0, 1, 2]]
+        assert frozen_ballots.weights.tolist() == [1, 2, 3]
+        assert not frozen_ballots.ranks.flags.writeable
+        assert not frozen_ballots.weights.flags.writeable
+    assert ranked_pairs(ballots) == before
+    orders = np.array([[1, 0, 2]])
+    from_orders = RankedBallots.from_orders(orders, ("a", "b", "c"))
+    orders[0] = [2, 1, 0]
+    assert from_orders.ranking_of(0) == ((1,), (0,), (2,))
+
+
+def test_ballots_built_from_other_ballots_share_their_read_only_arrays():
+    again = RankedBallots(TENNESSEE.ranks, TENNESSEE.weights, TENNESSEE.candidates)
+    assert again.ranks is TENNESSEE.ranks and again.weights is TENNESSEE.weights
+
+
+def test_a_pairwise_matrix_keeps_its_own_copy():
+    matrix = np.array([[0, 2], [1, 0]])
+    pairwise = Pairwise(matrix, ("a", "b"), 3)
+    matrix[0, 1] = 0
+    assert pairwise.matrix.tolist() == [[0, 2], [1, 0]]
+    assert schulze(pairwise).winner == 0
