@@ -896,9 +896,7 @@ def ranked_pairs(
     # order inside an equal-margin group made a difference on the declared path.
     has_condorcet_winner = any(_is_condorcet(margins, c) for c in range(m))
     if run.contested and not has_condorcet_winner:
-        found, exact, search_work = _parallel_universe_winners(
-            margins, run.sources, search_budget
-        )
+        found, exact, search_work = _parallel_universe_winners(margins, run.sources, search_budget)
         co_winners |= found
     order = tuple(sorted(range(m), key=lambda c: -run.reach[c].bit_count()))
     positive = np.zeros((m, m), dtype=bool)

@@ -149,8 +149,9 @@ def test_college_weighted_quorum_needs_one_weight_per_college():
 
 def test_per_head_quorum_refuses_college_weights():
     with pytest.raises(VotingInputError):
-        quorum_reached(quorum_rule("SCIC_SA", "AGE", 1), present=[1, 1], members=[4, 4],
-                       weights=[1, 1])
+        quorum_reached(
+            quorum_rule("SCIC_SA", "AGE", 1), present=[1, 1], members=[4, 4], weights=[1, 1]
+        )
 
 
 @pytest.mark.parametrize(

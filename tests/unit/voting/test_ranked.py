@@ -298,9 +298,7 @@ def test_ranked_pairs_co_winners_do_not_depend_on_the_declared_tie_break():
 def test_complete_orders_naming_an_unknown_candidate_are_refused_with_the_ballot():
     with pytest.raises(VotingInputError) as raised:
         RankedBallots.from_orders(np.array([[0, 1, 2], [0, 1, 7]]), ("a", "b", "c"))
-    assert str(raised.value) == (
-        "Bulletin 2 : candidat 7 inconnu (les candidats vont de 0 à 2)."
-    )
+    assert str(raised.value) == ("Bulletin 2 : candidat 7 inconnu (les candidats vont de 0 à 2).")
     with pytest.raises(VotingInputError, match="Bulletin 1 : candidat -1 inconnu"):
         RankedBallots.from_orders([[0, 1, -1]], ("a", "b", "c"))
     with pytest.raises(VotingInputError, match="Bulletin 1 : candidat 1 cité deux fois"):
