@@ -1,10 +1,14 @@
 """Voting kernels: the college-weighted tally on 10 million ballots, and Schulze, ranked pairs,
-Copeland, Borda, minimax and majority judgment from raw ballots to winner, against pref_voting.
+Copeland, Borda, minimax and majority judgment from raw ballots to winner, against pref_voting,
+on a profile with a strong common order and on random rankings without a Condorcet winner.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -20,6 +24,7 @@ from voting import (
     copeland,
     majority_judgment,
     minimax,
+    pairwise_matrix,
     ranked_pairs,
     schulze,
     tally_resolution,
@@ -29,6 +34,10 @@ TALLY_TARGET = 0.25
 METHOD_TARGET = 0.2
 RATIO_TARGET = 20
 SEED = 20240611
+# pref_voting's exhaustive ranked pairs tries every order of every equal-margin group; past this
+# many orders (its own guard in ranked_pairs_with_test) it is out of reach.
+UNIVERSE_LIMIT = 3000
+OTHER_TIE_BREAKS = 10
 
 
 @dataclass
@@ -84,6 +93,46 @@ def _ranked_raw(n: int, m: int) -> np.ndarray:
     return np.argsort(np.argsort(-utility, axis=1), axis=1).astype(np.int8)
 
 
+@dataclass
+class RandomProfile:
+    ranks: np.ndarray
+    seed: int
+    best: int  # the candidate with the most duels won
+    best_wins: int
+
+
+def _random_raw(n: int, m: int) -> RandomProfile:
+    """Random complete rankings (impartial culture): the first seed from SEED whose profile has
+    no Condorcet winner (every candidate loses or ties at least one duel)."""
+    names = tuple(f"c{i}" for i in range(m))
+    for seed in itertools.count(SEED):
+        rng = np.random.default_rng(seed)
+        ranks = np.argsort(np.argsort(rng.random((n, m)), axis=1), axis=1).astype(np.int8)
+        margins = pairwise_matrix(RankedBallots.from_ranks(ranks, names)).margins
+        wins = (margins > 0).sum(axis=1)
+        if int(wins.max()) < m - 1:
+            best = int(wins.argmax())
+            return RandomProfile(ranks, seed, best, int(wins[best]))
+    raise AssertionError("unreachable")
+
+
+def _condorcet_winner(ranks: np.ndarray) -> int | None:
+    names = tuple(f"c{i}" for i in range(ranks.shape[1]))
+    margins = pairwise_matrix(RankedBallots.from_ranks(ranks, names)).margins
+    wins = (margins > 0).sum(axis=1)
+    return int(wins.argmax()) if int(wins.max()) == ranks.shape[1] - 1 else None
+
+
+def _universe_orders(margins: np.ndarray) -> int:
+    """Tie orders pref_voting's exhaustive ranked pairs would try (Python integers: its own
+    guard multiplies factorials in int64, which overflows)."""
+    m = margins.shape[0]
+    sizes = Counter(
+        int(margins[a, b]) for a in range(m) for b in range(m) if a != b and margins[a, b] >= 0
+    )
+    return math.prod(math.factorial(size) for size in sizes.values())
+
+
 def _graded_raw(n: int, m: int) -> np.ndarray:
     rng = np.random.default_rng(SEED + 1)
     quality = 3 + 2 * np.linspace(1.0, -1.0, m)[None, :]
@@ -108,6 +157,7 @@ def _pref_voting() -> dict[str, Any] | None:
         from pref_voting.grade_profiles import GradeProfile
         from pref_voting.margin_based_methods import beat_path, ranked_pairs_tb
         from pref_voting.margin_based_methods import minimax as pv_minimax
+        from pref_voting.margin_based_methods import ranked_pairs as pv_ranked_pairs
         from pref_voting.profiles import Profile
         from pref_voting.scoring_methods import borda as pv_borda
     except ImportError:
@@ -117,6 +167,7 @@ def _pref_voting() -> dict[str, Any] | None:
         "GradeProfile": GradeProfile,
         "beat_path": beat_path,
         "ranked_pairs_tb": ranked_pairs_tb,
+        "ranked_pairs": pv_ranked_pairs,
         "copeland": pv_copeland,
         "borda": pv_borda,
         "minimax": pv_minimax,
@@ -124,12 +175,16 @@ def _pref_voting() -> dict[str, Any] | None:
     }
 
 
-def _ranked_rows(n: int, m: int, repeat: int, quick: bool) -> list[Row]:
-    ranks = _ranked_raw(n, m)
+def _ranked_rows(
+    ranks: np.ndarray,
+    profile_label: str,
+    repeat: int,
+    quick: bool,
+    pv: dict[str, Any] | None,
+    notes: list[str],
+) -> list[Row]:
+    n, m = ranks.shape
     names = tuple(f"c{i}" for i in range(m))
-    pv = _pref_voting()
-    if pv is not None:
-        _warm_up_pref_voting(pv, with_borda=not quick)
     methods: list[tuple[str, Callable[..., Any], str]] = [
         ("Schulze", schulze, "beat_path"),
         ("ranked pairs", ranked_pairs, "ranked_pairs_tb"),
@@ -144,17 +199,70 @@ def _ranked_rows(n: int, m: int, repeat: int, quick: bool) -> list[Row]:
             return method(RankedBallots.from_ranks(ranks, names))
 
         seconds, result = _best(ours, repeat)
-        row = Row(label, f"{n:,} ballots × {m} candidates", seconds, METHOD_TARGET)
+        size = f"{n:,} ballots × {m} candidates"
+        row = Row(f"{label}, {profile_label}", size, seconds, METHOD_TARGET)
         # pref_voting's Borda compiles for ~5 s on first use; the quick run skips it.
         if pv is not None and not (quick and pv_name == "borda"):
+            profile_box: list[Any] = []
 
-            def theirs(pv_name: str = pv_name) -> Any:
+            def theirs(pv_name: str = pv_name, box: list[Any] = profile_box) -> Any:
                 orders = np.argsort(ranks, axis=1, kind="stable").tolist()
-                return pv[pv_name](pv["Profile"](orders))
+                box.append(pv["Profile"](orders))
+                return pv[pv_name](box[-1])
 
             row.pref, winners = _once(theirs)
-            row.agree = list(winners) == [result.winner] and result.co_winners == tuple(winners)
+            if pv_name == "ranked_pairs_tb":
+                universes = _ranked_pairs_winners(
+                    pv, profile_box[-1], result, m, notes, profile_label
+                )
+                row.agree = (
+                    list(winners) == [result.winner]
+                    and result.co_winners_exact
+                    and result.co_winners == universes
+                )
+            else:
+                row.agree = result.co_winners == tuple(winners) and result.winner in winners
         rows.append(row)
+    return rows
+
+
+def _ranked_pairs_winners(
+    pv: dict[str, Any],
+    profile: Any,
+    result: Any,
+    m: int,
+    notes: list[str],
+    profile_label: str,
+) -> tuple[int, ...]:
+    """pref_voting's ranked pairs winners over every tie order when it can enumerate them;
+    otherwise the winners of ``ranked_pairs_tb`` under the declared order and other random
+    priority orders (each is one of the universes), said in a note."""
+    margins = np.array([[profile.margin(a, b) for b in range(m)] for a in range(m)])
+    orders = _universe_orders(margins)
+    if profile.condorcet_winner() is not None or orders <= UNIVERSE_LIMIT:
+        return tuple(pv["ranked_pairs"](profile))
+    rng = np.random.default_rng(SEED)
+    priorities = [list(range(m))] + [
+        [int(c) for c in rng.permutation(m)] for _ in range(OTHER_TIE_BREAKS)
+    ]
+    found = sorted({pv["ranked_pairs_tb"](profile, tie_breaker=p)[0] for p in priorities})
+    search = (
+        "no equal-margin pair blocked another, so every order locks the same pairs"
+        if result.search_work == 0
+        else f"our search of tie orders took {result.search_work:,} work units"
+    )
+    notes.append(
+        f"Ranked pairs, {profile_label}: pref_voting's exhaustive `ranked_pairs` would try "
+        f"{orders:.2e} tie orders, out of its reach; its winners are taken from "
+        f"`ranked_pairs_tb` under the declared order and {OTHER_TIE_BREAKS} random ones "
+        f"({', '.join(f'c{c}' for c in found)}); ours: "
+        f"{', '.join(f'c{c}' for c in result.co_winners)} ({search})"
+    )
+    return tuple(found)
+
+
+def _graded_row(n: int, m: int, repeat: int, pv: dict[str, Any] | None) -> Row:
+    names = tuple(f"c{i}" for i in range(m))
     grades = _graded_raw(n, m)
 
     def ours_mj() -> Any:
@@ -174,20 +282,27 @@ def _ranked_rows(n: int, m: int, repeat: int, quick: bool) -> list[Row]:
         row.agree = set(result.co_winners) <= set(winners) and (
             len(winners) > 1 or result.winner == winners[0]
         )
-    rows.append(row)
-    return rows
+    return row
 
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "**no**"
 
 
-def _markdown(rows: list[Row], quick: bool, repeat: int, m: int) -> str:
+def _markdown(
+    rows: list[Row],
+    quick: bool,
+    repeat: int,
+    m: int,
+    common: str,
+    random: RandomProfile,
+    notes: list[str],
+) -> str:
     lines = [
         "## Voting kernels" + (" (quick sizes)" if quick else ""),
         "",
         "| scenario | size | Terreau | target | met | pref_voting end to end | speed-up "
-        f"| ≥ {RATIO_TARGET}× | same winner |",
+        f"| ≥ {RATIO_TARGET}× | same winners |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
@@ -202,26 +317,39 @@ def _markdown(rows: list[Row], quick: bool, repeat: int, m: int) -> str:
             f"| {row.scenario} | {row.size} | {row.ours * 1000:.1f} ms | ≤ {row.target} s "
             f"| {_yes(row.ours <= row.target)} | {pref} | {ratio} | {ratio_met} | {agree} |"
         )
-    notes = [r.note for r in rows if r.note]
+    tally_notes = [r.note for r in rows if r.note]
     lines += [
         "",
         f"Terreau: best of {repeat} runs, each from the raw arrays (college and choice bytes per "
-        "ballot; an int8 rank or grade matrix) to the winner, validation included. "
+        "ballot; an int8 rank or grade matrix) to the winner, validation and copies included. "
         "pref_voting: one run, timed from the same rank or grade matrix: converting it to its "
         "rankings or grade maps, building its `Profile`/`GradeProfile`, then `beat_path`, "
         "`ranked_pairs_tb`, `copeland`, `borda`, `minimax`, `majority_judgement`; its numba "
-        f"compilation is warmed up before timing. Ballots: {m} candidates, a common quality "
-        "order plus Gaussian noise per voter (complete strict rankings), grades 0–6 likewise. "
-        "Majority judgment agrees when our winner is among pref_voting's (it stops at the "
+        "compilation is warmed up before timing.",
+        "",
+        f"Profiles, {m} candidates, complete strict rankings. *Common order*: a common quality "
+        f"order plus Gaussian noise per voter ({common}). "
+        f"*Random*: rankings drawn uniformly (impartial culture), seed {random.seed}, the first "
+        f"from {SEED} without a Condorcet winner: no candidate wins all its duels (the best, "
+        f"c{random.best}, wins {random.best_wins} of {m - 1}), as pref_voting's "
+        "`condorcet_winner()` confirms. Grades 0–6 from a common quality plus noise.",
+        "",
+        "Same winners: our co-winners (tied first before the tie-break) are pref_voting's "
+        "winners; for ranked pairs, our declared-order winner is `ranked_pairs_tb`'s and our "
+        "co-winners, exact, are pref_voting's winners over every tie order (`ranked_pairs`, "
+        "when it can enumerate them; a note says what was compared otherwise); "
+        "majority judgment agrees when our winner is among pref_voting's (it stops at the "
         "majority gauge).",
     ]
+    if notes:
+        lines += ["", *(f"{note}." for note in notes)]
     if quick:
         lines += [
             "",
             "Quick run: small sizes; pref_voting's Borda is skipped (its compilation alone "
             "takes seconds).",
         ]
-    lines += ["", *(f"Tally: {note}." for note in notes)]
+    lines += ["", *(f"Tally: {note}." for note in tally_notes)]
     return "\n".join(lines)
 
 
@@ -230,5 +358,23 @@ def run(quick: bool) -> str:
     repeat = 3 if quick else 5
     rows = [_tally_row(200_000 if quick else 10_000_000, repeat)]
     n, m = (2_000, 8) if quick else (100_000, 20)
-    rows += _ranked_rows(n, m, repeat, quick=quick)
-    return _markdown(rows, quick, repeat, m)
+    pv = _pref_voting()
+    if pv is not None:
+        _warm_up_pref_voting(pv, with_borda=not quick)
+    notes: list[str] = []
+    common_ranks = _ranked_raw(n, m)
+    rows += _ranked_rows(common_ranks, "common order", repeat, quick, pv, notes)
+    winner = _condorcet_winner(common_ranks)
+    common = (
+        "no Condorcet winner"
+        if winner is None
+        else f"c{winner} is the Condorcet winner, the easy case"
+    )
+    random = _random_raw(n, m)
+    if pv is not None:
+        orders = np.argsort(random.ranks, axis=1, kind="stable").tolist()
+        if pv["Profile"](orders).condorcet_winner() is not None:
+            raise AssertionError("pref_voting finds a Condorcet winner in the random profile")
+    rows += _ranked_rows(random.ranks, "random", repeat, quick, pv, notes)
+    rows.append(_graded_row(n, m, repeat, pv))
+    return _markdown(rows, quick, repeat, m, common, random, notes)
