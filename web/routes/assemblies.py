@@ -554,43 +554,56 @@ def results_page(
     actor: CurrentActor,
 ) -> Response:
     check = (request.query_params.get("hash") or "").strip().lower()[:128]
-    with make_uow(request, write=False) as uow:
-        org = find_org(uow, slug)
-        assembly = ga.view_assembly(uow, actor=actor, org=org, assembly_id=assembly_id)
-        resolution = _resolution_of(uow, org, assembly, resolution_id)
-        due = ga.is_past_deadline(resolution, uow.now()) and resolution.status == "open"
-    if due:  # past its deadline and not yet recorded: record the close now, as tick would
+    for attempt in range(2):
+        with make_uow(request, write=False) as uow:
+            org = find_org(uow, slug)
+            assembly = ga.view_assembly(uow, actor=actor, org=org, assembly_id=assembly_id)
+            resolution = _resolution_of(uow, org, assembly, resolution_id)
+            if attempt or not (
+                resolution.status == "open" and ga.is_past_deadline(resolution, uow.now())
+            ):
+                return _results_response(request, uow, actor, org, assembly, resolution, check)
+        # Past its deadline and not yet recorded: record the close now, as tick would.
         ga.settle_deadline(
             lambda: make_uow(request),
             org_key=slug,
             resolution_id=resolution_id,
             base_url=get_settings(request).base_url,
         )
-    with make_uow(request, write=False) as uow:
-        org = find_org(uow, slug)
-        assembly = ga.view_assembly(uow, actor=actor, org=org, assembly_id=assembly_id)
-        resolution = _resolution_of(uow, org, assembly, resolution_id)
-        result = ga.result_view(uow, actor=actor, org=org, resolution_id=resolution.id)
-        visible = result.get("visible", True)
-        # The public list is final once the close is recorded (blank proxies vote at that moment).
-        hashes_public = resolution.secret and resolution.status == "closed"
-        hashes = ga.ballot_hashes(uow, resolution) if hashes_public else []
-        context = _context(uow, actor, org) | {
-            "assembly": assembly,
-            "resolution": resolution,
-            "result": result,
-            "visible": visible,
-            "chart": _result_chart(result) if visible else None,
-            "colleges": _college_rows(result) if visible else [],
-            "for_total": _percent_of(result.get("for_total")) if visible else None,
-            "ratio": _fraction(result.get("for_ratio")) if visible else None,
-            "threshold": _fraction(result["majority"]["threshold"]) if visible else None,
-            "hashes_public": hashes_public,
-            "hashes": hashes,
-            "check": check,
-            "check_found": check in hashes if check else None,
-        }
-        return page(request, "assemblies/results.html", context)
+    raise AssertionError("unreachable: the second attempt returns")
+
+
+def _results_response(
+    request: Request,
+    uow: UnitOfWork,
+    actor: CurrentActor,
+    org: Organisation,
+    assembly: Any,
+    resolution: Resolution,
+    check: str,
+) -> Response:
+    """Render the results page of ``resolution`` inside the reading unit of work."""
+    result = ga.result_view(uow, actor=actor, org=org, resolution_id=resolution.id)
+    visible = result.get("visible", True)
+    # The public list is final once the close is recorded (blank proxies vote at that moment).
+    hashes_public = resolution.secret and resolution.status == "closed"
+    hashes = ga.ballot_hashes(uow, resolution) if hashes_public else []
+    context = _context(uow, actor, org) | {
+        "assembly": assembly,
+        "resolution": resolution,
+        "result": result,
+        "visible": visible,
+        "chart": _result_chart(result) if visible else None,
+        "colleges": _college_rows(result) if visible else [],
+        "for_total": _percent_of(result.get("for_total")) if visible else None,
+        "ratio": _fraction(result.get("for_ratio")) if visible else None,
+        "threshold": _fraction(result["majority"]["threshold"]) if visible else None,
+        "hashes_public": hashes_public,
+        "hashes": hashes,
+        "check": check,
+        "check_found": check in hashes if check else None,
+    }
+    return page(request, "assemblies/results.html", context)
 
 
 def _fraction(value: Any) -> Fraction | None:
