@@ -150,11 +150,15 @@ async def _vote_storm(
             while not jobs.empty():
                 token, choice = jobs.get_nowait()
                 began = time.perf_counter()
-                response = await client.post(
-                    f"/api/v1/orgs/bench/resolutions/{rid}/ballots",
-                    json={"choice": choice},
-                    headers={"Authorization": f"Bearer {token}"},
-                )
+                try:
+                    response = await client.post(
+                        f"/api/v1/orgs/bench/resolutions/{rid}/ballots",
+                        json={"choice": choice},
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+                except httpx.TransportError:  # counted, and the run goes on
+                    failures += 1
+                    continue
                 latencies.append(time.perf_counter() - began)
                 if response.status_code not in (200, 201):
                     failures += 1
@@ -201,6 +205,9 @@ def run(quick: bool) -> str:
             "--log-level",
             "warning",
             "--no-access-log",
+            # Ballots wait seconds under this load: keep idle connections longer than that.
+            "--timeout-keep-alive",
+            "60",
         ],
         cwd=ROOT,
         env=env | {"TERREAU_DATABASE_URL": url},
