@@ -73,6 +73,13 @@ def app(database_url: str, engine: Engine, outbox: Outbox, clock: Clock) -> Iter
 
 
 @pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """A test client of the app (API calls carry their own bearer token)."""
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
 def browser(app: FastAPI) -> Iterator[Browser]:
     with TestClient(app) as client:
         yield Browser(client)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from fastapi import FastAPI
 from starlette.exceptions import StarletteDeprecationWarning
 
 from governance.rules.audit_chain import verify_events
@@ -19,8 +18,6 @@ from governance.store.uow import UnitOfWork
 from tests.conftest import Clock, Outbox
 from tests.factories import OrgFixture, add_member, make_org, make_user
 from web import i18n
-from web.app import create_app
-from web.config import Settings
 
 with warnings.catch_warnings():
     # Starlette 1.x prefers httpx2 for its test client; httpx (the dev dependency) still works.
@@ -30,19 +27,6 @@ with warnings.catch_warnings():
 Uow = Callable[[], UnitOfWork]
 
 
-@pytest.fixture
-def app(database_url: str, engine: object, clock: Clock, outbox: Outbox) -> Iterator[FastAPI]:
-    application = create_app(
-        Settings(database_url=database_url, secret_key="x" * 40), mailer=outbox, clock=clock
-    )
-    yield application
-    application.state.engine.dispose()
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def token_for(

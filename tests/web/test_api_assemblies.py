@@ -4,12 +4,11 @@ secret ballots, per-college results, closing, and the procès-verbal and attenda
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from starlette.exceptions import StarletteDeprecationWarning
 
 from governance.services import accounts
@@ -18,8 +17,6 @@ from governance.store.tables import Member
 from governance.store.uow import UnitOfWork
 from tests.conftest import Clock, Outbox
 from tests.factories import OrgFixture, add_member, make_assembly_org, make_org
-from web.app import create_app
-from web.config import Settings
 
 with warnings.catch_warnings():
     # Starlette 1.x prefers httpx2 for its test client; httpx (the dev dependency) still works.
@@ -32,19 +29,6 @@ API = "/api/v1/orgs/coop"
 WHEN = "2026-06-20T14:00:00+02:00"
 
 
-@pytest.fixture
-def app(database_url: str, engine: object, clock: Clock, outbox: Outbox) -> Iterator[FastAPI]:
-    application = create_app(
-        Settings(database_url=database_url, secret_key="x" * 40), mailer=outbox, clock=clock
-    )
-    yield application
-    application.state.engine.dispose()
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def bearer(uow: Uow, user_id: int) -> Headers:

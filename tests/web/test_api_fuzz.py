@@ -327,19 +327,6 @@ def test_every_operation_survives_fuzzing(case: Any) -> None:
 # ---- regression tests: each 5xx found, as a plain call --------------------------------------
 
 
-@pytest.fixture
-def app(database_url: str, engine: object, clock: Clock, outbox: Outbox) -> Iterator[FastAPI]:
-    application = create_app(
-        Settings(database_url=database_url, secret_key="x" * 40), mailer=outbox, clock=clock
-    )
-    yield application
-    application.state.engine.dispose()
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def _bearer(uow: Uow, user_id: int) -> dict[str, str]:
