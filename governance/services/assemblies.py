@@ -742,6 +742,11 @@ def is_past_deadline(resolution: Resolution, now: datetime) -> bool:
     return resolution.deadline is not None and now >= resolution.deadline
 
 
+def close_is_due(resolution: Resolution, now: datetime) -> bool:
+    """True when the vote is past its deadline but its close is not recorded yet."""
+    return resolution.status == "open" and is_past_deadline(resolution, now)
+
+
 def effective_status(resolution: Resolution, now: datetime) -> str:
     """The status a user sees: past its deadline, an open resolution is closed already."""
     if resolution.status == "open" and is_past_deadline(resolution, now):
@@ -1186,9 +1191,7 @@ def _reseal_ballot_box(
         .execution_options(synchronize_session=False)
     )
     box.sort(key=lambda row: str(row["ballot_hash"]))
-    session.execute(
-        insert(SecretBallot), [{**row, "resolution_id": resolution_id} for row in box]
-    )
+    session.execute(insert(SecretBallot), [{**row, "resolution_id": resolution_id} for row in box])
 
 
 def _statutes_of(uow: UnitOfWork, resolution: Resolution) -> tuple[StatutesVersion, Statutes]:
@@ -1308,9 +1311,12 @@ def compute_result(
     """
     version, statutes = _statutes_of(uow, resolution)
     assembly = get_assembly(uow, org, resolution.assembly_id)
-    if rules.is_sarl_second_ordinary_consultation(
-        org.legal_form, assembly.kind, assembly.convocation
-    ) and statutes.abstention_policy == "counts_against":
+    if (
+        rules.is_sarl_second_ordinary_consultation(
+            org.legal_form, assembly.kind, assembly.convocation
+        )
+        and statutes.abstention_policy == "counts_against"
+    ):
         # A SARL's ordinary decisions need more than half of all votes at the first
         # consultation, then a majority of the votes cast at the second (C. com. L223-29).
         statutes = replace(statutes, abstention_policy="excluded")
@@ -1627,7 +1633,7 @@ def record_deadline_close(
     deadline does at once (so results never wait for the cron). True if this call closed it.
     """
     resolution = get_resolution(uow, org, resolution_id)
-    if resolution.status != "open" or not is_past_deadline(resolution, uow.now()):
+    if not close_is_due(resolution, uow.now()):
         return False
     resolution = close_resolution(uow, actor=SYSTEM, org=org, resolution_id=resolution.id)
     if not uow.session.info.get(("closed_here", resolution.id)):

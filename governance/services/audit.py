@@ -17,6 +17,7 @@ from governance.rules.audit_chain import (
     verify_stored_rows,
 )
 from governance.services.authz import Actor, require
+from governance.store.ids import parse_id
 from governance.store.tables import (
     AuditEvent,
     AuditHead,
@@ -240,10 +241,10 @@ def _chain_org(uow: UnitOfWork, chain: str) -> Organisation | None:
     """The organisation a chain belongs to (None for the site chain or an unknown id)."""
     if not chain.startswith("org:"):
         return None
-    key = chain.split(":", 1)[1]
-    if not (key.isascii() and key.isdigit()) or len(key) > 10 or int(key) > 2**31 - 1:
+    org_id = parse_id(chain.split(":", 1)[1])
+    if org_id is None:
         return None  # not an id any organisation can have
-    return uow.session.get(Organisation, int(key))
+    return uow.session.get(Organisation, org_id)
 
 
 def all_chains(uow: UnitOfWork) -> list[str]:

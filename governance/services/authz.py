@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from governance.errors import NotFoundError, PermissionDeniedError
 from governance.i18n import M
+from governance.store.ids import parse_id
 from governance.store.tables import Member, Organisation
 
 ROLES = ("facilitator", "secretary", "jardinier", "auditor", "admin", "funder")
@@ -96,9 +97,9 @@ def get_org(session: Session, slug_or_id: str | int) -> Organisation:
     if "\x00" in key or len(key) > 64:
         raise NotFoundError(M("Organisation introuvable."))
     org = None
-    # An id: ASCII digits ("²".isdigit() is true, yet int() refuses it), 32-bit on PostgreSQL.
-    if key.isascii() and key.isdigit() and int(key) <= 2**31 - 1:
-        org = session.get(Organisation, int(key))
+    org_id = parse_id(key)
+    if org_id is not None:
+        org = session.get(Organisation, org_id)
     if org is None:
         org = session.execute(
             select(Organisation).where(Organisation.slug == key)

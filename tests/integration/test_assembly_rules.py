@@ -48,6 +48,21 @@ def attend(uow: Uow, fx: OrgFixture, assembly_id: int, members: list[Member]) ->
         )
 
 
+def give_proxy(
+    uow: Uow, fx: OrgFixture, assembly_id: int, principal: Member, holder: Member
+) -> None:
+    """Record that ``principal`` gives ``holder`` a proxy for the assembly (as the admin)."""
+    run(
+        uow,
+        ga.record_attendance,
+        fx,
+        assembly_id=assembly_id,
+        member_id=principal.id,
+        mode="proxy",
+        holder_id=holder.id,
+    )
+
+
 # ---- secret ballots: nothing in the stored rows re-links a ballot to its émargement -----------
 
 
@@ -283,15 +298,7 @@ def test_a_participant_may_hold_a_proxy_when_the_statutes_allow_it_and_votes_wit
     assembly_id, (rid,) = prepared(uow, fx)
     run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
     attend(uow, fx, assembly_id, people["Fondateurs"])
-    run(
-        uow,
-        ga.record_attendance,
-        fx,
-        assembly_id=assembly_id,
-        member_id=principal.id,
-        mode="proxy",
-        holder_id=participant.id,
-    )
+    give_proxy(uow, fx, assembly_id, principal, participant)
     run(uow, ga.open_assembly, fx, assembly_id=assembly_id)
     run(uow, ga.open_resolution, fx, resolution_id=rid)
 
@@ -411,21 +418,10 @@ def test_the_scop_proxy_preset_allows_one_proxy_per_twenty_associates(uow: Uow) 
     assembly_id, _ = prepared(uow, fx)
     run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
 
-    def give(principal: Member) -> None:
-        run(
-            uow,
-            ga.record_attendance,
-            fx,
-            assembly_id=assembly_id,
-            member_id=principal.id,
-            mode="proxy",
-            holder_id=holder.id,
-        )
-
-    give(principals[0])
-    give(principals[1])
+    give_proxy(uow, fx, assembly_id, principals[0], holder)
+    give_proxy(uow, fx, assembly_id, principals[1], holder)
     with pytest.raises(ValidationError, match=r"détient déjà 2 pouvoir\(s\) \(maximum 2\)"):
-        give(principals[2])
+        give_proxy(uow, fx, assembly_id, principals[2], holder)
 
 
 # ---- quorum and majority defaults of each legal form, through the services -----------------------

@@ -568,15 +568,7 @@ def test_a_failed_use_case_leaves_no_event_and_no_row(uow: Uow) -> None:
 def test_a_member_who_left_can_be_admitted_again(uow: Uow) -> None:
     fx = make_org(uow)
     member = add_member(uow, fx, "Ana")
-    with uow() as u:
-        members.update_member(
-            u,
-            actor=fx.admin_actor,
-            org=u.session.merge(fx.org),
-            member_id=member.id,
-            departure=members.Departure(on="2026-06-15", reason="Démission"),
-        )
-        u.commit()
+    depart(uow, fx, member.id, "2026-06-15")
     with uow() as u:
         again = members.add_member(
             u,
@@ -595,15 +587,7 @@ def test_a_member_who_left_can_be_admitted_again(uow: Uow) -> None:
 def test_a_readmission_cannot_be_dated_before_the_departure(uow: Uow) -> None:
     fx = make_org(uow)
     member = add_member(uow, fx, "Ana")
-    with uow() as u:
-        members.update_member(
-            u,
-            actor=fx.admin_actor,
-            org=u.session.merge(fx.org),
-            member_id=member.id,
-            departure=members.Departure(on="2026-06-15", reason="Démission"),
-        )
-        u.commit()
+    depart(uow, fx, member.id, "2026-06-15")
     before = events(uow, fx.org.id)
     with uow() as u, pytest.raises(ValidationError) as error:
         members.add_member(

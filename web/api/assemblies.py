@@ -717,24 +717,22 @@ def read_ballot_hashes(
 )
 def read_result(org: str, resolution_id: str, request: Request, actor: ApiActor) -> ResultOut:
     """Return the stored (or live) tally as the actor may see it."""
-    for attempt in range(2):
-        with make_uow(request, write=False) as uow:
-            organisation = load_org(uow, org)
-            resolution = _visible_resolution(uow, actor, organisation, resolution_id)
-            due = ga.is_past_deadline(resolution, uow.now()) and resolution.status == "open"
-            if not due or attempt:
-                return result_out(
-                    ga.result_view(uow, actor=actor, org=organisation, resolution_id=resolution.id)
-                )
-            keys = (organisation.id, resolution.id)
-        # Past its deadline and not yet recorded: record the close now, as tick would.
-        ga.settle_deadline(
-            lambda: make_uow(request),
-            org_key=keys[0],
-            resolution_id=keys[1],
-            base_url=_base_url(request),
-        )
-    raise AssertionError("unreachable: the second attempt returns")
+    with make_uow(request, write=False) as uow:
+        organisation = load_org(uow, org)
+        resolution = _visible_resolution(uow, actor, organisation, resolution_id)
+        if not ga.close_is_due(resolution, uow.now()):
+            return result_out(
+                ga.result_view(uow, actor=actor, org=organisation, resolution_id=resolution.id)
+            )
+        keys = (organisation.id, resolution.id)
+    # Past its deadline and not yet recorded: record the close now, as tick would, then read.
+    ga.settle_deadline(
+        lambda: make_uow(request),
+        org_key=keys[0],
+        resolution_id=keys[1],
+        base_url=_base_url(request),
+    )
+    return read_result(org, resolution_id, request, actor)
 
 
 # ---- procès-verbal and feuille de présence ---------------------------------------------------

@@ -7,11 +7,11 @@ from fastapi.params import Depends as DependsParam
 from fastapi.security import HTTPBearer
 
 from governance.errors import NotFoundError
-from governance.i18n import M, Message
+from governance.i18n import Message
 from governance.services.authz import get_org
+from governance.store.ids import parse_id
 from governance.store.tables import Organisation
 from governance.store.uow import UnitOfWork
-from web.api.schemas import as_id
 
 # Declares the bearer scheme in the OpenAPI document only; ApiActor does the checking (401).
 BEARER: DependsParam = Depends(
@@ -25,14 +25,12 @@ BEARER: DependsParam = Depends(
 
 def load_org(uow: UnitOfWork, org: str) -> Organisation:
     """Load the organisation of a path (slug or id); anything a database would choke on is 404."""
-    if "\x00" in org or (org.isascii() and org.isdigit() and as_id(org) is None):
-        raise NotFoundError(M("Organisation introuvable."))
     return get_org(uow.session, org)
 
 
 def path_id(raw: str, message: Message) -> int:
     """Parse an id from a path; a malformed or out-of-range one is a 404 with ``message``."""
-    key = as_id(raw)
+    key = parse_id(raw)
     if key is None:
         raise NotFoundError(message)
     return key

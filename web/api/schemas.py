@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 from governance.rules.assemblies import ASSEMBLY_KIND_LABELS
 from governance.rules.statutes import Finding, Statutes, parse_exact
 from governance.services.audit import AuditReport
+from governance.store.ids import MAX_ID, parse_id
 from governance.store.tables import (
     Assembly,
     Attendance,
@@ -71,19 +72,7 @@ def _no_nul(value: str) -> str:
     return value
 
 
-MAX_INT = 2**31 - 1
-
-
-def as_id(raw: str) -> int | None:
-    """The id a text gives: ASCII digits within the database's 32-bit range, else None.
-
-    ``str.isdigit`` also admits "²" or "①", which ``int`` refuses, and ``int`` refuses texts of
-    more than 4 300 digits: both are checked before converting.
-    """
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(MAX_INT)):
-        return None
-    value = int(raw)
-    return value if value <= MAX_INT else None
+MAX_INT = MAX_ID
 
 Text = Annotated[str, AfterValidator(_no_nul)]
 Name = Annotated[Text, Field(max_length=200)]
@@ -528,7 +517,7 @@ def audit_view(report: AuditReport) -> AuditVerifyOut:
 def _member_id_text(value: str) -> str:
     """A member reference is the member's id: digits, within the database's integer range."""
     digits = value.strip()
-    if as_id(digits) is None:
+    if parse_id(digits) is None:
         raise PydanticCustomError(
             "member_id",
             i18n.gettext("Identifiant de membre attendu (le nombre renvoyé à sa création)."),

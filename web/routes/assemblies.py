@@ -554,23 +554,20 @@ def results_page(
     actor: CurrentActor,
 ) -> Response:
     check = (request.query_params.get("hash") or "").strip().lower()[:128]
-    for attempt in range(2):
-        with make_uow(request, write=False) as uow:
-            org = find_org(uow, slug)
-            assembly = ga.view_assembly(uow, actor=actor, org=org, assembly_id=assembly_id)
-            resolution = _resolution_of(uow, org, assembly, resolution_id)
-            if attempt or not (
-                resolution.status == "open" and ga.is_past_deadline(resolution, uow.now())
-            ):
-                return _results_response(request, uow, actor, org, assembly, resolution, check)
-        # Past its deadline and not yet recorded: record the close now, as tick would.
-        ga.settle_deadline(
-            lambda: make_uow(request),
-            org_key=slug,
-            resolution_id=resolution_id,
-            base_url=get_settings(request).base_url,
-        )
-    raise AssertionError("unreachable: the second attempt returns")
+    with make_uow(request, write=False) as uow:
+        org = find_org(uow, slug)
+        assembly = ga.view_assembly(uow, actor=actor, org=org, assembly_id=assembly_id)
+        resolution = _resolution_of(uow, org, assembly, resolution_id)
+        if not ga.close_is_due(resolution, uow.now()):
+            return _results_response(request, uow, actor, org, assembly, resolution, check)
+    # Past its deadline and not yet recorded: record the close now, as tick would, then read.
+    ga.settle_deadline(
+        lambda: make_uow(request),
+        org_key=slug,
+        resolution_id=resolution_id,
+        base_url=get_settings(request).base_url,
+    )
+    return results_page(request, slug, assembly_id, resolution_id, actor)
 
 
 def _results_response(
