@@ -30,14 +30,17 @@ demo: sysdeps $(VENV)/.installed
 	$(BIN)/terreau demo
 	$(BIN)/terreau serve --host $(HOST) --port $(PORT)
 
-test: sysdeps $(VENV)/.installed-dev
+# CI runs this: the lint (style and layer contracts) and the type check come first.
+test: sysdeps $(VENV)/.installed-dev lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks $(if $(QUICK),--quick)
 
+# Style (ruff), then the layer contracts of pyproject.toml [tool.importlinter] (import-linter).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check governance voting web tests benchmarks migrations
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

@@ -114,9 +114,7 @@ def _seed(url: str, n_members: int) -> tuple[str, int, int, list[str], str]:
         u.commit()
     with uow() as u:
         org = u.session.merge(org)
-        assemblies.convene(
-            u, actor=actor, org=org, assembly_id=assembly.id, mode="post", base_url="http://bench"
-        )
+        assemblies.convene(u, actor=actor, org=org, assembly_id=assembly.id, mode="post")
         assemblies.open_assembly(u, actor=actor, org=org, assembly_id=assembly.id)
         assemblies.open_resolution(u, actor=actor, org=org, resolution_id=resolution.id)
         assemblies.open_resolution(u, actor=actor, org=org, resolution_id=secret.id)

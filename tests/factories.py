@@ -9,9 +9,11 @@ from governance.services import accounts, members, orgs
 from governance.services.authz import SYSTEM, Actor
 from governance.store.tables import Category, College, Member, Organisation, User
 from governance.store.uow import UnitOfWork
+from web.links import WebLinks
 
 PASSWORD = "mot-de-passe-solide"
 BASE_URL = "http://testserver"
+LINKS = WebLinks(BASE_URL)  # the addresses emails point to, as the web application gives them
 
 SCIC_COLLEGES: Sequence[tuple[str, str]] = (
     ("Fondateurs", "40"),

@@ -41,9 +41,11 @@ from voting.quorum import (
     QuorumRule,
     QuorumSource,
     default_majority,
+    legal_quorum_table,
     quorum_reached,
     quorum_required,
     quorum_rule,
+    sarl_second_consultation,
 )
 from voting.ranked import (
     SEARCH_BUDGET,
@@ -136,6 +138,7 @@ __all__ = [
     "count_nominations",
     "custom_majority",
     "default_majority",
+    "legal_quorum_table",
     "grade_counts",
     "majority_judgment",
     "majority_met",
@@ -147,6 +150,7 @@ __all__ = [
     "quorum_reached",
     "quorum_required",
     "quorum_rule",
+    "sarl_second_consultation",
     "ranked_pairs",
     "scale_weights",
     "score_voting",

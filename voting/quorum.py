@@ -72,12 +72,33 @@ _KIND_LABELS = {
 }
 
 
-def _family(form: LegalForm) -> str | None:
+def _family(form: LegalForm | str) -> str | None:
     if form in _SA:
         return "SA"
     if form in _SARL:
         return "SARL"
     return None
+
+
+def legal_quorum_table(
+    legal_form: LegalForm | str,
+) -> dict[AssemblyKind, tuple[Fraction | None, Fraction | None]] | None:
+    """The law's quorum for this form: per assembly kind, (1st, 2nd convocation); ``None`` in a
+    pair means no quorum. ``None`` for a form without a legal default (SAS, association, other):
+    the statutes must fix the quorum. The one table the statutes' defaults are derived from.
+    """
+    family = _family(legal_form)
+    if family is None:
+        return None
+    return {kind: _DEFAULTS[(family, kind)] for kind in AssemblyKind}
+
+
+def sarl_second_consultation(
+    legal_form: LegalForm | str, kind: AssemblyKind | str, convocation: int
+) -> bool:
+    """True for an ordinary assembly of a SARL on its second consultation, where the majority is
+    of the votes cast (abstentions excluded) rather than of all the shares (C. com. L223-29)."""
+    return _family(legal_form) == "SARL" and kind != AssemblyKind.AGE and convocation == 2
 
 
 def _convocation_label(convocation: int) -> str:

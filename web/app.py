@@ -12,21 +12,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic_core.core_schema import ErrorType
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from governance.errors import DomainError, ValidationError
 from governance.i18n import M, Message
 from governance.mail import mailer_from_url
-from governance.store.engine import make_engine, make_session_factory
-from governance.store.uow import Mailer, utcnow
-from web import i18n
+from web import deps, i18n
+from web.api import routers as api_routers
 from web.config import Settings
+from web.deps import Mailer, make_engine, make_session_factory, utcnow
+from web.routes import routers as page_routers
 from web.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, verify_csrf
 from web.templating import render
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-LANGUAGE_COOKIE = "terreau_lang"
 
 
 def is_api(request: Request) -> bool:
@@ -61,12 +62,22 @@ def create_app(
     app.state.clock = clock
 
     @app.middleware("http")
+    async def record_due_closes(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # Reads never write; the next write records the closes that fell due (and sends their
+        # notifications) before its own work, so they need not wait for `terreau tick`.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            await run_in_threadpool(deps.record_due_closes, request)
+        return await call_next(request)
+
+    @app.middleware("http")
     async def language(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         chosen = i18n.pick_language(
             request.query_params.get("lang") if is_api(request) else None,
-            request.cookies.get(LANGUAGE_COOKIE),
+            request.cookies.get(i18n.LANGUAGE_COOKIE),
             request.headers.get("accept-language", "")[:2] if is_api(request) else None,
         )
         token = i18n.current_language.set(chosen)
@@ -88,9 +99,6 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     _install_error_handlers(app)
-
-    from web.api import routers as api_routers
-    from web.routes import routers as page_routers
 
     for router in page_routers:
         app.include_router(router, dependencies=[Depends(verify_csrf)], include_in_schema=False)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Annotated
 
-from governance.store.engine import database_url
+from fastapi import Depends
+
+from web.deps import database_url, get_settings
 
 DEVELOPMENT_SECRET = "terreau-development-secret-do-not-use-in-production"
 
@@ -55,3 +58,6 @@ class Settings:
                 f"outside development (TERREAU_ENV={self.environment!r}); refusing to start. "
                 "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,18 +1,69 @@
-"""Typed dependencies: unit of work, current user and actor, organisation, language."""
+"""Typed dependencies: unit of work, current user and actor, organisation, language.
+
+The web layer's one door to ``governance.store`` (checked by import-linter): the engine, the
+session factory, the unit of work and the migrations reach the application factory and the
+command line from here; routes and endpoints get a unit of work and call services.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
-from governance.services import accounts
+from governance.services import accounts, assemblies
 from governance.services.authz import Actor, get_org
+from governance.store.engine import database_url as database_url
+from governance.store.engine import make_engine as make_engine
+from governance.store.engine import make_session_factory as make_session_factory
+from governance.store.migrate import upgrade
 from governance.store.tables import Organisation, User
-from governance.store.uow import UnitOfWork
-from web.config import Settings
+from governance.store.uow import Mailer as Mailer
+from governance.store.uow import UnitOfWork as UnitOfWork
+from governance.store.uow import utcnow as utcnow
+from web.links import WebLinks
+
+if TYPE_CHECKING:
+    from web.config import Settings  # web.config imports this module
 
 SESSION_KEY = "sid"
+
+UowFactory = Callable[..., UnitOfWork]
+"""``factory(write=True)``: a new unit of work, as the command line and the demo use them."""
+
+
+# ---- the store, for the application factory and the command line ---------------------------
+
+
+def uow_factory(
+    sessions: sessionmaker[Session],
+    *,
+    mailer: Mailer | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> UowFactory:
+    """Units of work on ``sessions``, all with the same mailer and clock."""
+
+    def factory(write: bool = True) -> UnitOfWork:
+        return UnitOfWork(sessions, clock=clock, mailer=mailer, write=write)
+
+    return factory
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on ``url`` (SQLAlchemy's ``ArgumentError`` when it cannot be read)."""
+    return make_engine(url)
+
+
+def migrate_database(url: str) -> None:
+    """Create or upgrade the schema of the database at ``url`` (Alembic, to the head)."""
+    upgrade(url)
+
+
+# ---- request dependencies -------------------------------------------------------------------
 
 
 def get_settings(request: Request) -> Settings:
@@ -23,6 +74,16 @@ def get_settings(request: Request) -> Settings:
 def make_uow(request: Request, *, write: bool = True) -> UnitOfWork:
     state = request.app.state
     return UnitOfWork(state.session_factory, clock=state.clock, mailer=state.mailer, write=write)
+
+
+def get_links(request: Request) -> WebLinks:
+    """The addresses emails point to, under the configured base URL."""
+    return WebLinks(get_settings(request).base_url)
+
+
+def record_due_closes(request: Request) -> list[int]:
+    """Record the close of every vote found past its deadline (what a write does first)."""
+    return assemblies.record_due_closes(lambda: make_uow(request), get_links(request))
 
 
 def get_uow(request: Request) -> UnitOfWork:
@@ -61,7 +122,7 @@ def get_org_by_slug(request: Request, org: str) -> Organisation:
         return found
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+LinksDep = Annotated[WebLinks, Depends(get_links)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 CurrentUser = Annotated[User | None, Depends(get_current_user)]
 CurrentActor = Annotated[Actor, Depends(get_actor)]

@@ -21,6 +21,8 @@ from babel.numbers import format_decimal
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = {"fr": "Français", "en": "English"}
 DEFAULT_LANGUAGE = "fr"
+LANGUAGE_COOKIE = "terreau_lang"
+"""The cookie that keeps a browser's language choice (set by the account page)."""
 
 current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
 

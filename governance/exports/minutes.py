@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
@@ -14,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
 
 from governance.errors import PermissionDeniedError
 from governance.i18n import M
@@ -24,12 +22,8 @@ from governance.services.audit import head_of
 from governance.services.authz import Actor, require, roles_in
 from governance.store.tables import (
     Assembly,
-    Attendance,
-    College,
-    Member,
     Organisation,
     Resolution,
-    StatutesVersion,
 )
 from governance.store.uow import UnitOfWork
 
@@ -154,53 +148,27 @@ def minutes_data(
     """Gather everything the procès-verbal and the feuille de présence show."""
     assembly = ga.get_assembly(uow, org, assembly_id)
     _check_reader(uow, actor, org, assembly)
-    colleges = {
-        c.id: c.name
-        for c in uow.session.execute(select(College).where(College.org_id == org.id)).scalars()
-    }
-    names = {
-        m.id: m.name
-        for m in uow.session.execute(select(Member).where(Member.org_id == org.id)).scalars()
-    }
-    rows = (
-        uow.session.execute(select(Attendance).where(Attendance.assembly_id == assembly.id))
-        .scalars()
-        .all()
-    )
-    lines = sorted(
-        (
-            AttendanceLine(
-                member=names.get(r.member_id, str(r.member_id)),
-                college=colleges.get(r.college_id, "") if r.college_id else "",
-                mode=r.mode,
-                holder=(
-                    names.get(r.holder_id, "")
-                    if r.holder_id
-                    else ("pouvoir en blanc" if r.mode == "proxy" else "")
-                ),
-                at=r.at,
-                before_meeting=r.before_meeting,
-            )
-            for r in rows
-        ),
-        key=lambda line: (line.college, line.member),
-    )
+    lines = [
+        AttendanceLine(
+            member=row.name,
+            college=row.college,
+            mode=row.mode,
+            holder=row.holder or ("pouvoir en blanc" if row.blank_proxy else ""),
+            at=row.at,
+            before_meeting=row.before_meeting,
+        )
+        for row in ga.attendance_rows(uow, org, assembly)
+    ]
     totals = {mode: sum(1 for line in lines if line.mode == mode) for mode in MODE_LABELS}
-    records = []
-    for resolution in ga.list_resolutions(uow, assembly):
-        version = (
-            uow.session.get(StatutesVersion, resolution.statutes_version_id)
-            if resolution.statutes_version_id
-            else None
+    records = [
+        ResolutionRecord(
+            resolution=item.resolution,
+            result=item.resolution.result,
+            majority_label=MAJORITY_LABELS.get(item.resolution.majority, item.resolution.majority),
+            statutes_version=item.statutes_version,
         )
-        records.append(
-            ResolutionRecord(
-                resolution=resolution,
-                result=json.loads(resolution.result) if resolution.result else None,
-                majority_label=MAJORITY_LABELS.get(resolution.majority, resolution.majority),
-                statutes_version=version.number if version else None,
-            )
-        )
+        for item in ga.agenda_of(uow, org, ga.list_resolutions(uow, assembly))
+    ]
     seq, digest = head_of(uow, org)
     tz = ZoneInfo(org.timezone)
     return MinutesData(
@@ -208,7 +176,7 @@ def minutes_data(
         assembly=assembly,
         kind_label=ASSEMBLY_KIND_LABELS[assembly.kind],
         tz=tz,
-        quorum=json.loads(assembly.quorum_record) if assembly.quorum_record else None,
+        quorum=assembly.quorum_record,
         attendance=lines,
         totals=totals,
         eligible=len(ga.associates(uow, org)),

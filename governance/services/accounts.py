@@ -25,6 +25,7 @@ from governance.errors import (
 )
 from governance.i18n import M
 from governance.mail import EmailMessage
+from governance.rules.audit_events import AuditAction
 from governance.services.authz import ROLES, Actor
 from governance.store.tables import (
     ApiToken,
@@ -105,7 +106,7 @@ def create_user(
     uow.session.flush()
     uow.record(
         actor=actor.label,
-        action="user.created",
+        action=AuditAction.USER_CREATED,
         subject_type="user",
         subject_id=user.id,
         payload={"superuser": superuser, "with_password": password is not None},
@@ -144,7 +145,7 @@ def ensure_user(uow: UnitOfWork, *, actor: Actor, email: str, name: str) -> tupl
     uow.session.flush()
     uow.record(
         actor=actor.label,
-        action="user.created",
+        action=AuditAction.USER_CREATED,
         subject_type="user",
         subject_id=user.id,
         payload={"superuser": False, "with_password": False},
@@ -163,7 +164,7 @@ def set_password(uow: UnitOfWork, *, actor: Actor, user_id: int, password: str) 
     uow.session.execute(delete(WebSession).where(WebSession.user_id == user_id))
     uow.record(
         actor=actor.label,
-        action="user.password_set",
+        action=AuditAction.USER_PASSWORD_SET,
         subject_type="user",
         subject_id=user_id,
         payload={},
@@ -305,7 +306,7 @@ def create_api_token(
     uow.session.flush()
     uow.record(
         actor=actor.label,
-        action="token.created",
+        action=AuditAction.TOKEN_CREATED,
         subject_type="api_token",
         subject_id=row.id,
         payload={"user": str(user_id), "org": str(org.id) if org else None, "roles": row.roles},
@@ -322,7 +323,7 @@ def revoke_api_token(uow: UnitOfWork, *, actor: Actor, token_id: int) -> None:
         row.revoked_at = uow.now()
         uow.record(
             actor=actor.label,
-            action="token.revoked",
+            action=AuditAction.TOKEN_REVOKED,
             subject_type="api_token",
             subject_id=row.id,
             payload={},
@@ -394,7 +395,7 @@ def invite(
     )
     uow.record(
         actor=actor.label,
-        action="invitation.sent",
+        action=AuditAction.INVITATION_SENT,
         subject_type="user",
         subject_id=user.id,
         payload={"expires_at": invitation.expires_at},
@@ -427,7 +428,7 @@ def accept_invitation(uow: UnitOfWork, *, token: str, password: str) -> LoginRes
     invitation.used_at = uow.now()
     uow.record(
         actor=f"user:{user.id}",
-        action="invitation.accepted",
+        action=AuditAction.INVITATION_ACCEPTED,
         subject_type="user",
         subject_id=user.id,
         payload={},

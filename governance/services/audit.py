@@ -345,7 +345,7 @@ def verify_records(uow: UnitOfWork, org_id: int) -> list[AuditFinding]:
                 )
             )
             continue
-        stored = json.loads(resolution.result)
+        stored = resolution.result
         members: dict[int | None, int] = {
             int(c["id"]): int(c["members"]) for c in stored.get("colleges", [])
         }

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from governance.errors import ConflictError, FieldProblem, NotFoundError, ValidationError
 from governance.i18n import M
+from governance.rules.audit_events import AuditAction
 from governance.services.authz import Actor, require_admin
 from governance.store.tables import Circle, CircleMember, Member, Organisation
 from governance.store.uow import UnitOfWork
@@ -63,7 +64,7 @@ def create_circle(
     uow.session.flush()
     uow.record(
         actor=actor.label,
-        action="circle.created",
+        action=AuditAction.CIRCLE_CREATED,
         subject_type="circle",
         subject_id=circle.id,
         org_id=org.id,
@@ -118,7 +119,7 @@ def add_circle_member(
     uow.session.flush()
     uow.record(
         actor=actor.label,
-        action="circle.member_added",
+        action=AuditAction.CIRCLE_MEMBER_ADDED,
         subject_type="circle",
         subject_id=row.id,
         org_id=org.id,

@@ -345,9 +345,7 @@ def _seed_assembly(uow: UnitOfWork, org: Organisation, base_url: str) -> Assembl
         )
         for r in RESOLUTIONS
     ]
-    ga.convene(
-        uow, actor=secretary, org=org, assembly_id=assembly.id, mode="email", base_url=base_url
-    )
+    ga.convene(uow, actor=secretary, org=org, assembly_id=assembly.id, mode="email")
     # The demo's addresses are fictitious: the convocation is recorded, not sent.
     uow.outbox.clear()
     away = set(ABSENT) | {p for p, _h in NAMED_PROXIES} | set(BLANK_PROXIES)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from governance.rules.audit_chain import GENESIS_HASH, EventRecord, canonical_json, chain_hash
+from governance.rules.audit_events import AuditAction
 from governance.store.tables import AuditEvent, AuditHead
 
 
@@ -99,13 +100,18 @@ class UnitOfWork:
         self,
         *,
         actor: str,
-        action: str,
+        action: AuditAction,
         subject_type: str,
         subject_id: str | int,
         payload: Mapping[str, Any],
         org_id: int | None = None,
     ) -> AuditEvent:
-        """Append one hash-chained audit event to the organisation's chain (or the site chain)."""
+        """Append one hash-chained audit event to the organisation's chain (or the site chain).
+
+        The event stores the action's value, the same string as ever (the hashes depend on it);
+        a string that is no ``AuditAction`` is refused.
+        """
+        name = AuditAction(action).value
         chain = org_chain(org_id) if org_id is not None else SITE_CHAIN
         head = self.session.execute(
             select(AuditHead).where(AuditHead.chain == chain).with_for_update()
@@ -119,7 +125,7 @@ class UnitOfWork:
             seq=head.seq + 1,
             at=at,
             actor=actor,
-            action=action,
+            action=name,
             subject_type=subject_type,
             subject_id=str(subject_id),
             payload=dict(payload),
@@ -131,7 +137,7 @@ class UnitOfWork:
             seq=record.seq,
             at=at,
             actor=actor,
-            action=action,
+            action=name,
             subject_type=subject_type,
             subject_id=str(subject_id),
             payload=canonical_json(record.payload),

@@ -18,7 +18,7 @@ from governance.store.uow import UnitOfWork
 from tests.conftest import Outbox
 from tests.e2e.conftest import LiveServer, Tab
 from tests.e2e.test_members_browser import serious_violations
-from tests.factories import BASE_URL, PASSWORD, add_member, set_statutes
+from tests.factories import LINKS, PASSWORD, add_member, set_statutes
 
 pytestmark = pytest.mark.e2e
 
@@ -85,7 +85,7 @@ def open_assembly(live_server: LiveServer, tmp_path: Path) -> Assembly:
         title="Approbation des comptes 2025",
         text="L'assemblée générale approuve les comptes de l'exercice 2025.",
     )
-    run(ga.convene, assembly_id=assembly.id, mode="email", base_url=BASE_URL)
+    run(ga.convene, assembly_id=assembly.id, mode="email", links=LINKS)
     run(
         ga.record_attendance,
         assembly_id=assembly.id,

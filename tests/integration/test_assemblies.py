@@ -26,7 +26,7 @@ from governance.store.tables import (
 )
 from governance.store.uow import UnitOfWork, org_chain
 from tests.factories import (
-    BASE_URL,
+    LINKS,
     OrgFixture,
     actor_of,
     add_member,
@@ -82,7 +82,7 @@ def prepared(
 
 def opened(uow: Uow, fx: OrgFixture, people, attending=None, **kw) -> tuple[int, list[int]]:
     assembly_id, ids = prepared(uow, fx, **kw)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     for member in attending if attending is not None else [m for ms in people.values() for m in ms]:
         run(
             uow,
@@ -163,14 +163,14 @@ def test_convening_a_sas_without_a_quorum_in_its_statutes_is_refused(uow: Uow) -
     add_member(uow, fx, "Ana", category="Fondateurs", college="Fondateurs")
     assembly_id, _ = prepared(uow, fx)
     with pytest.raises(ConflictError) as error:
-        run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+        run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     assert "quorum" in str(error.value).lower()
 
 
 def test_convening_ends_setup_mode_so_statutes_change_only_by_draft(uow: Uow) -> None:
     fx, people = make_assembly_org(uow)
     assembly_id, _ = prepared(uow, fx)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     with pytest.raises(ConflictError):
         set_statutes(uow, fx, allow_remote=True)
 
@@ -179,10 +179,10 @@ def test_an_unacknowledged_compliance_warning_blocks_convening(uow: Uow) -> None
     fx, people = make_assembly_org(uow, per_college={"Fondateurs": 1, "Bénéficiaires": 1})
     assembly_id, _ = prepared(uow, fx)
     with pytest.raises(ConflictError) as error:
-        run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+        run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     assert "reconnaître" in str(error.value)
     run(uow, orgs.acknowledge_compliance, fx)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
 
 
 @pytest.mark.parametrize(
@@ -202,7 +202,7 @@ def test_quorum_per_head_follows_the_statutes_table(
     fx, people = make_assembly_org(uow)
     everyone = [m for ms in people.values() for m in ms]
     assembly_id, _ = prepared(uow, fx, kind=kind, convocation=convocation)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     for member in everyone[:present]:
         run(
             uow,
@@ -232,7 +232,7 @@ def test_quorum_defaults_by_legal_form(
     fx, people = make_assembly_org(uow, legal_form=legal_form)
     everyone = [m for ms in people.values() for m in ms]
     assembly_id, _ = prepared(uow, fx, kind=kind, convocation=convocation)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     for member in everyone[:present]:
         run(
             uow,
@@ -251,7 +251,7 @@ def test_a_correspondence_form_received_after_the_opening_does_not_count_for_quo
     fx, people = make_assembly_org(uow)
     everyone = [m for ms in people.values() for m in ms]
     assembly_id, _ = prepared(uow, fx)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="post", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="post", links=LINKS)
     run(
         uow,
         ga.record_attendance,
@@ -290,7 +290,7 @@ def test_a_proxy_vote_counts_in_the_principals_college(uow: Uow) -> None:
     fx, people = make_assembly_org(uow)
     holder, principal = people["Fondateurs"][0], people["Salariés"][0]
     assembly_id, (rid,) = prepared(uow, fx)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     run(
         uow,
         ga.record_attendance,
@@ -329,7 +329,7 @@ def test_proxy_rules_cap_no_passing_on_and_holder_must_be_an_associate(uow: Uow)
     b1, b2, b3 = people["Bénéficiaires"]
     participant = add_member(uow, fx, "Pio", associate=False)
     assembly_id, _ = prepared(uow, fx)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
 
     def give(principal: Member, holder: Member) -> None:
         run(
@@ -383,7 +383,7 @@ def test_a_blank_proxy_votes_for_board_resolutions_and_against_others(uow: Uow) 
         text="Propose.",
         board_proposed=False,
     ).id
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     run(
         uow,
         ga.record_attendance,
@@ -508,7 +508,7 @@ def test_a_vote_after_close_is_refused_with_the_closing_time(uow: Uow, clock) ->
 def test_a_deadline_closes_the_vote_before_tick_runs_and_tick_records_it(uow: Uow, clock) -> None:
     fx, people = make_assembly_org(uow)
     assembly_id, (rid,) = prepared(uow, fx)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     for m in people["Fondateurs"]:
         run(uow, ga.record_attendance, fx, assembly_id=assembly_id, member_id=m.id, mode="present")
     run(uow, ga.open_assembly, fx, assembly_id=assembly_id)
@@ -561,7 +561,7 @@ def test_a_member_outside_any_college_cannot_vote(uow: Uow) -> None:
 def test_adopting_a_statutes_draft_switches_the_weights_for_later_votes(uow: Uow) -> None:
     fx, people = make_assembly_org(uow)
     assembly_id, _ = prepared(uow, fx, kind="AGE", resolutions=0)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     run(uow, orgs.save_draft, fx, patch={"colleges": {"Fondateurs": "30", "Salariés": "20"}})
     rid = run(
         uow,
@@ -628,7 +628,7 @@ def test_a_vote_at_a_distance_notifies_opening_reminds_non_voters_and_announces_
 ) -> None:
     fx, people = make_assembly_org(uow)
     assembly_id, (rid,) = prepared(uow, fx)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="post", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="post", links=LINKS)
     run(uow, ga.open_assembly, fx, assembly_id=assembly_id)
     outbox.messages.clear()
     run(
@@ -637,22 +637,22 @@ def test_a_vote_at_a_distance_notifies_opening_reminds_non_voters_and_announces_
         fx,
         resolution_id=rid,
         deadline=clock.now + timedelta(days=3),
-        base_url=BASE_URL,
+        links=LINKS,
     )
     opened_mail = [m for m in outbox.messages if m.subject.startswith("Vote ouvert")]
     assert len(opened_mail) == 9 and "/orgs/coop/assemblies/" in opened_mail[0].body
     voter = people["Fondateurs"][0]
     vote(uow, fx, voter, rid, "for")
     outbox.messages.clear()
-    assert ga.tick(uow, base_url=BASE_URL).reminded == []  # more than 24 h left
+    assert ga.tick(uow, links=LINKS).reminded == []  # more than 24 h left
     clock.advance(days=2, hours=1)
-    report = ga.tick(uow, base_url=BASE_URL)
+    report = ga.tick(uow, links=LINKS)
     assert report.reminded == [rid] and report.closed == []
     reminded = {m.to for m in outbox.messages if m.subject.startswith("Dernier jour")}
     assert len(reminded) == 8 and voter.user.email not in reminded
-    assert ga.tick(uow, base_url=BASE_URL).reminded == []  # sent once
+    assert ga.tick(uow, links=LINKS).reminded == []  # sent once
     clock.advance(days=1)
     outbox.messages.clear()
-    assert ga.tick(uow, base_url=BASE_URL).closed == [rid]
+    assert ga.tick(uow, links=LINKS).closed == [rid]
     closing = [m for m in outbox.messages if m.subject.startswith("Vote clos")]
     assert len(closing) == 9 and f"/resolutions/{rid}/results" in closing[0].body

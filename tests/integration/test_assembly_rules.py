@@ -19,7 +19,7 @@ from governance.store.tables import Ballot, Member, Resolution, SecretBallot
 from governance.store.uow import UnitOfWork
 from tests.conftest import Clock, Outbox
 from tests.factories import (
-    BASE_URL,
+    LINKS,
     OrgFixture,
     actor_of,
     add_member,
@@ -296,7 +296,7 @@ def test_a_participant_may_hold_a_proxy_when_the_statutes_allow_it_and_votes_wit
     participant = add_member(uow, fx, "Pio", associate=False)
     principal = people["Salariés"][0]
     assembly_id, (rid,) = prepared(uow, fx)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     attend(uow, fx, assembly_id, people["Fondateurs"])
     give_proxy(uow, fx, assembly_id, principal, participant)
     run(uow, ga.open_assembly, fx, assembly_id=assembly_id)
@@ -323,7 +323,7 @@ def test_a_participant_may_hold_a_proxy_when_the_statutes_allow_it_and_votes_wit
 def test_the_secretary_opens_and_closes_every_vote_of_the_agenda_together(uow: Uow) -> None:
     fx, people = make_assembly_org(uow)
     assembly_id, ids = prepared(uow, fx, resolutions=3)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     attend(uow, fx, assembly_id, _everyone(people))
     run(uow, ga.open_assembly, fx, assembly_id=assembly_id)
     run(uow, ga.open_resolution, fx, resolution_id=ids[0])
@@ -348,7 +348,7 @@ def test_the_secretary_opens_and_closes_every_vote_of_the_agenda_together(uow: U
 def test_opening_votes_together_opens_none_if_one_cannot_open(uow: Uow) -> None:
     fx, people = make_assembly_org(uow)
     assembly_id, ids = prepared(uow, fx, resolutions=2)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     run(uow, ga.open_assembly, fx, assembly_id=assembly_id)
     with pytest.raises(ValidationError, match="futur"):
         run(
@@ -394,7 +394,7 @@ def test_live_secret_results_leave_nothing_that_reveals_a_hidden_college(uow: Uo
 def test_remote_attendance_needs_a_meeting_open_to_remote_participation(uow: Uow) -> None:
     fx, people = make_assembly_org(uow, allow_remote=True)
     assembly_id, _ = prepared(uow, fx)  # prepared() convenes a meeting in a hall only
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     with pytest.raises(ValidationError, match="pas ouverte à la participation à distance"):
         run(
             uow,
@@ -416,7 +416,7 @@ def test_the_scop_proxy_preset_allows_one_proxy_per_twenty_associates(uow: Uow) 
     holder = people["Fondateurs"][0]
     principals = people["Salariés"][:3]
     assembly_id, _ = prepared(uow, fx)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
 
     give_proxy(uow, fx, assembly_id, principals[0], holder)
     give_proxy(uow, fx, assembly_id, principals[1], holder)
@@ -447,7 +447,7 @@ def test_the_legal_quorum_of_each_form_applies_when_the_statutes_say_nothing(
 ) -> None:
     fx, people = make_assembly_org(uow, legal_form=legal_form)
     assembly_id, _ = prepared(uow, fx, kind=kind, convocation=convocation)
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     attend(uow, fx, assembly_id, _everyone(people)[:present])
     view = run(uow, ga.open_assembly, fx, assembly_id=assembly_id)
     assert (view.reached, view.eligible, view.present) == (reached, 9, present)
@@ -464,7 +464,7 @@ def test_an_association_must_set_its_quorum_before_convening(uow: Uow) -> None:
     add_member(uow, fx, "Adhérente", category="Adhérents", college=None)
     assembly_id, _ = prepared(uow, fx)
     with pytest.raises(ConflictError, match="quorum"):
-        run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+        run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
 
 
 @pytest.mark.parametrize(("convocation", "adopted"), [(1, False), (2, True)])

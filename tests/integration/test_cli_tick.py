@@ -15,7 +15,7 @@ from governance.services import assemblies as ga
 from governance.store.tables import AuditEvent, Resolution
 from governance.store.uow import UnitOfWork, org_chain
 from tests.conftest import Clock, Outbox
-from tests.factories import BASE_URL, actor_of, make_assembly_org
+from tests.factories import LINKS, actor_of, make_assembly_org
 from tests.integration.test_assemblies import prepared, run
 from web.cli import app
 
@@ -52,7 +52,7 @@ def test_tick_closes_the_votes_past_their_deadline_once(
 ) -> None:
     fx, people = make_assembly_org(past_uow)
     assembly_id, (due, later, open_ended) = prepared(past_uow, fx, resolutions=3)
-    run(past_uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(past_uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     for member in people["Fondateurs"] + people["Bénéficiaires"]:
         run(
             past_uow,

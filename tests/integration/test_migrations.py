@@ -10,9 +10,11 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from governance.store.engine import make_engine
+from governance.services.demo import seed_demo
+from governance.store.engine import make_engine, make_session_factory
 from governance.store.migrate import MIGRATIONS_DIR, alembic_config, downgrade, upgrade
 from governance.store.tables import Base
+from governance.store.uow import UnitOfWork
 from tests.conftest import POSTGRES_URL, PostgresSchema, _postgres_unavailable
 
 
@@ -93,3 +95,101 @@ def test_revision_0004_adds_the_truncate_trigger_on_postgresql_only(empty_databa
         assert after == before == {"audit_events_no_update", "audit_events_no_delete"}
     downgrade(empty_database, "0003")
     assert _audit_triggers(empty_database) == before
+
+
+STATUS_CHECKS = {
+    "ck_assemblies_kind",
+    "ck_assemblies_status",
+    "ck_assemblies_convocation_mode",
+    "ck_resolutions_kind",
+    "ck_resolutions_status",
+    "ck_attendances_mode",
+    "ck_ballots_choice",
+    "ck_ballots_channel",
+    "ck_emargements_channel",
+    "ck_secret_ballots_choice",
+    "ck_statutes_versions_status",
+    "ck_members_status",
+}
+
+
+def _check_constraints(url: str) -> set[str]:
+    engine = make_engine(url)
+    inspector = inspect(engine)
+    names = {
+        check["name"]
+        for table in inspector.get_table_names()
+        for check in inspector.get_check_constraints(table)
+    }
+    engine.dispose()
+    return names
+
+
+def _rows(url: str) -> dict[str, list[tuple[object, ...]]]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = {
+            table: sorted(
+                (tuple(row) for row in conn.execute(text(f"SELECT * FROM {table}"))), key=repr
+            )
+            for table in inspect(conn).get_table_names()
+            if table != "alembic_version"
+        }
+    engine.dispose()
+    return rows
+
+
+def _seed_demo(url: str) -> None:
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    seed_demo(lambda: UnitOfWork(factory), "http://testserver")
+    engine.dispose()
+
+
+def test_revision_0005_adds_the_status_checks_and_its_downgrade_removes_them(
+    empty_database: str,
+) -> None:
+    upgrade(empty_database, "0004")
+    triggers = _audit_triggers(empty_database)
+    assert _check_constraints(empty_database) == set()
+    upgrade(empty_database, "0005")
+    assert _check_constraints(empty_database) == STATUS_CHECKS
+    assert _audit_triggers(empty_database) == triggers  # audit_events is left as it was
+    downgrade(empty_database, "0004")
+    assert _check_constraints(empty_database) == set()
+    upgrade(empty_database, "0005")
+    assert _check_constraints(empty_database) == STATUS_CHECKS
+
+
+def test_revision_0005_keeps_every_row_on_the_way_up_and_down(empty_database: str) -> None:
+    upgrade(empty_database, "0005")
+    _seed_demo(empty_database)  # members with roles and circles, an assembly with ballots
+    before = _rows(empty_database)
+    assert before["member_roles"] and before["circle_members"] and before["secret_ballots"]
+    downgrade(empty_database, "0004")
+    assert _rows(empty_database) == before
+    upgrade(empty_database, "0005")
+    assert _rows(empty_database) == before
+    if empty_database.startswith("sqlite"):
+        engine = make_engine(empty_database)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            schema = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master").all())
+        engine.dispose()
+        assert "WITHOUT ROWID" in schema["secret_ballots"]  # no rowid to order the ballots by
+        assert schema["uq_statutes_one_current"].endswith("WHERE status = 'current'")
+
+
+def test_revision_0005_names_the_rows_it_cannot_constrain_and_changes_nothing(
+    empty_database: str,
+) -> None:
+    upgrade(empty_database, "0005")
+    _seed_demo(empty_database)
+    downgrade(empty_database, "0004")
+    engine = make_engine(empty_database)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE attendances SET mode = 'carrier pigeon'"))
+    engine.dispose()
+    with pytest.raises(RuntimeError, match="attendances.mode: 'carrier pigeon'"):
+        upgrade(empty_database, "0005")
+    assert _check_constraints(empty_database) == set()

@@ -15,7 +15,7 @@ from governance.exports import minutes
 from governance.mail import SmtpMailer
 from governance.services import assemblies as ga
 from governance.store.uow import UnitOfWork
-from tests.factories import BASE_URL, actor_of, make_assembly_org
+from tests.factories import BASE_URL, LINKS, actor_of, make_assembly_org
 from tests.integration.test_assemblies import opened, run, vote
 
 Uow = Callable[[], UnitOfWork]
@@ -143,7 +143,7 @@ def test_convocations_go_out_over_smtp_with_the_agenda(session_factory, clock, s
         title="Approbation des comptes",
         text="L'assemblée approuve les comptes.",
     )
-    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", base_url=BASE_URL)
+    run(uow, ga.convene, fx, assembly_id=assembly_id, mode="email", links=LINKS)
     assert len(inbox.messages) == 9
     sender, recipients, content = inbox.messages[0]
     assert sender == "ag@coop.example"

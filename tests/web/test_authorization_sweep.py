@@ -14,7 +14,7 @@ from governance.services import assemblies as ga
 from governance.services.authz import SYSTEM
 from governance.store.tables import AuditHead
 from governance.store.uow import UnitOfWork, org_chain
-from tests.factories import BASE_URL, add_member, make_assembly_org, make_org
+from tests.factories import LINKS, add_member, make_assembly_org, make_org
 from tests.web.conftest import Browser
 from web.api import routers as api_routers
 from web.routes import routers as page_routers
@@ -82,7 +82,7 @@ def world(uow: Uow) -> World:
             u, actor=b.admin_actor, org=org, assembly_id=assembly.id, title="R", text="T"
         )
         ga.convene(
-            u, actor=b.admin_actor, org=org, assembly_id=assembly.id, mode="post", base_url=BASE_URL
+            u, actor=b.admin_actor, org=org, assembly_id=assembly.id, mode="post", links=LINKS
         )
         ga.open_assembly(u, actor=b.admin_actor, org=org, assembly_id=assembly.id)
         ga.open_resolution(u, actor=b.admin_actor, org=org, resolution_id=resolution.id)

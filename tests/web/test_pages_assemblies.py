@@ -19,7 +19,14 @@ from governance.services.authz import Actor, get_org
 from governance.store.tables import Member
 from governance.store.uow import UnitOfWork
 from tests.conftest import Clock, Outbox
-from tests.factories import BASE_URL, OrgFixture, actor_of, add_member, make_assembly_org, make_org
+from tests.factories import (
+    LINKS,
+    OrgFixture,
+    actor_of,
+    add_member,
+    make_assembly_org,
+    make_org,
+)
 from tests.web.conftest import Browser
 
 Uow = Callable[[], UnitOfWork]
@@ -135,7 +142,7 @@ def open_vote(
         text="L'assemblée approuve les comptes.",
         secret=secret,
     )
-    call(ga.convene, assembly_id=assembly.id, mode="email", base_url=BASE_URL)
+    call(ga.convene, assembly_id=assembly.id, mode="email", links=LINKS)
     for principal, holder in (proxies or {}).items():
         call(
             ga.record_attendance,
@@ -575,7 +582,7 @@ def test_a_non_quorate_assembly_shows_a_resolution_as_not_adopted_for_lack_of_qu
 ) -> None:
     assembly = new_assembly(call, "AG clairsemée")
     resolution = call(ga.add_resolution, assembly_id=assembly.id, title="Budget", text="Budget.")
-    call(ga.convene, assembly_id=assembly.id, mode="post", base_url=BASE_URL)
+    call(ga.convene, assembly_id=assembly.id, mode="post", links=LINKS)
     call(ga.open_assembly, assembly_id=assembly.id)
     call(ga.open_resolution, resolution_id=resolution.id)
     call(
@@ -764,7 +771,7 @@ def test_an_associate_gives_a_proxy_from_the_assembly_page(
     browser: Browser, scic: Coop, call: Call
 ) -> None:
     assembly = new_assembly(call, "AG à venir")
-    call(ga.convene, assembly_id=assembly.id, mode="email", base_url=BASE_URL)
+    call(ga.convene, assembly_id=assembly.id, mode="email", links=LINKS)
     base = f"/orgs/coop/assemblies/{assembly.id}"
     browser.login(scic.email("Salariés"))
     holder = scic.member("Fondateurs")

@@ -19,8 +19,18 @@ KEYWORDS = {"M": None, "gettext": None, "flash": (2,)}
 NOT_TRANSLATABLE = {"{reason}"}  # wraps a message of the voting kernels, which stay French
 
 
+def files_of(path: Path) -> list[Path]:
+    """A module's file, or every file of a package (its folder)."""
+    return sorted(path.rglob("*.py")) if path.is_dir() else [path]
+
+
 def marked_messages(path: Path) -> Iterator[tuple[str, str]]:
-    """Messages marked with M(), gettext() or flash() in a module."""
+    """Messages marked with M(), gettext() or flash() in a module or a package."""
+    for one in files_of(path):
+        yield from _marked_in(one)
+
+
+def _marked_in(path: Path) -> Iterator[tuple[str, str]]:
     with path.open("rb") as handle:
         for line, _func, message, _comments in extract_python(handle, KEYWORDS, [], {}):
             parts = message if isinstance(message, tuple) else (message,)
@@ -31,7 +41,8 @@ def marked_messages(path: Path) -> Iterator[tuple[str, str]]:
 
 def panel_reasons(path: Path) -> Iterator[tuple[str, str]]:
     """Plain strings the voting panel service gives as its reason (``panel.reason = "…"``)."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    nodes = [n for f in files_of(path) for n in ast.walk(ast.parse(f.read_text(encoding="utf-8")))]
+    for node in nodes:
         if (
             isinstance(node, ast.Assign)
             and any(isinstance(t, ast.Attribute) and t.attr == "reason" for t in node.targets)
@@ -42,7 +53,9 @@ def panel_reasons(path: Path) -> Iterator[tuple[str, str]]:
 
 
 def source(module: object) -> Path:
-    return Path(str(getattr(module, "__file__", "")))
+    """The module's file, or a package's folder (its modules are split by use case)."""
+    path = Path(str(getattr(module, "__file__", "")))
+    return path.parent if path.name == "__init__.py" else path
 
 
 def test_every_message_of_the_assembly_routes_has_an_english_translation() -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.api import assemblies, audit, orgs
+from web.api import assemblies, audit, members, orgs, statutes
 
 routers: list[APIRouter] = [
     orgs.router,
+    members.router,
+    statutes.router,
     assemblies.router,
     assemblies.public_router,
     audit.router,

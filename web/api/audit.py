@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from governance.services import audit
-from governance.services.authz import Actor, get_org
+from governance.services import audit, orgs
+from governance.services.authz import Actor
 from web.api.common import BEARER, load_org
 from web.api.deps import ApiActor
 from web.api.schemas import ERROR_RESPONSES, MAX_INT, AuditVerifyOut, audit_view
@@ -63,6 +63,6 @@ def events(
 def _stream(request: Request, actor: Actor, org_id: int, after: int) -> Iterator[bytes]:
     """Read the events in their own unit of work, which lives as long as the response."""
     with make_uow(request, write=False) as uow:
-        organisation = get_org(uow.session, org_id)
+        organisation = orgs.org_by_ref(uow, org_id)
         for line in audit.export_org_events(uow, actor=actor, org=organisation, after=after):
             yield (line + "\n").encode()

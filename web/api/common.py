@@ -8,10 +8,9 @@ from fastapi.security import HTTPBearer
 
 from governance.errors import NotFoundError
 from governance.i18n import Message
-from governance.services.authz import get_org
-from governance.store.ids import parse_id
-from governance.store.tables import Organisation
-from governance.store.uow import UnitOfWork
+from governance.services import orgs
+from governance.services.types import Organisation, parse_id
+from web.deps import UnitOfWork
 
 # Declares the bearer scheme in the OpenAPI document only; ApiActor does the checking (401).
 BEARER: DependsParam = Depends(
@@ -25,7 +24,7 @@ BEARER: DependsParam = Depends(
 
 def load_org(uow: UnitOfWork, org: str) -> Organisation:
     """Load the organisation of a path (slug or id); anything a database would choke on is 404."""
-    return get_org(uow.session, org)
+    return orgs.org_by_ref(uow, org)
 
 
 def path_id(raw: str, message: Message) -> int:

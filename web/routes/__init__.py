@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import assemblies, auth, orgs
+from web.routes import assemblies, auth, members, orgs, statutes
 
-routers: list[APIRouter] = [auth.router, orgs.router, assemblies.router]
+routers: list[APIRouter] = [
+    auth.router,
+    orgs.router,
+    members.router,
+    statutes.router,
+    *assemblies.routers,
+]

@@ -15,8 +15,8 @@ from governance.errors import (
 from governance.services import accounts, orgs
 from governance.services.authz import ROLES
 from web import i18n
-from web.app import LANGUAGE_COOKIE
 from web.deps import SESSION_KEY, CurrentActor, CurrentUser, UowDep, make_uow
+from web.i18n import LANGUAGE_COOKIE
 from web.routes.common import (
     FormDep,
     IdPath,

@@ -10,18 +10,24 @@ from fastapi import Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from governance.errors import AuthenticationError, DomainError, NotFoundError, ValidationError
+from governance.errors import (
+    AuthenticationError,
+    DomainError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from governance.i18n import M, Message
-from governance.services.authz import get_org
+from governance.services import orgs
+from governance.services.authz import Actor
 from governance.services.orgs import SLUG_RE
-from governance.store.tables import Organisation, User
-from governance.store.uow import UnitOfWork
+from governance.services.types import MAX_ID, Organisation, User
 from web import i18n
+from web.deps import UnitOfWork
 from web.templating import is_htmx, render
 
 FLASH_KEY = "flash"
-MAX_ID = 2**31 - 1
-"""Ids are 32-bit integer columns: a larger number in a URL can only mean "not found"."""
+# Ids are 32-bit integer columns (``MAX_ID``): a larger number in a URL can only mean "not found".
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -136,4 +142,21 @@ def find_org(uow: UnitOfWork, slug: str) -> Organisation:
     """
     if not SLUG_RE.match(slug) or (slug.isdigit() and int(slug) > MAX_ID):
         raise NotFoundError(M("Organisation introuvable."))
-    return get_org(uow.session, slug)
+    return orgs.org_by_ref(uow, slug)
+
+
+def org_context(uow: UnitOfWork, actor: Actor, org: Organisation) -> dict[str, Any]:
+    """What every organisation page shows: the organisation, the viewer's roles and membership."""
+    header = orgs.org_header(uow, actor=actor, org=org)
+    return {
+        "org": org,
+        "roles": header.roles,
+        "is_admin": header.is_admin,
+        "me": header.me,
+        "setup_mode": header.setup_mode,
+    }
+
+
+def refusable(error: DomainError) -> bool:
+    """Errors a form shows inline; permission and not-found errors go to the error page."""
+    return not isinstance(error, PermissionDeniedError) and error.status in (409, 422, 400)

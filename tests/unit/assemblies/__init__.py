@@ -1,0 +1,1 @@
+"""unit tests of the pure rules of general assemblies."""
