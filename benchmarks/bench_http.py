@@ -72,7 +72,6 @@ def _seed(url: str, n_members: int) -> tuple[str, int, int, list[str], str]:
                 u,
                 actor=actor,
                 org=org,
-                base_url="http://bench",
                 invite=False,
                 data=members.MemberInput(
                     name=f"Membre {i}",

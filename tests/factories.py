@@ -124,7 +124,7 @@ def add_member(
                 shares=shares,
                 roles=tuple(roles),
             ),
-            base_url=BASE_URL,
+            links=LINKS,
         )
         _ = member.user  # loaded now, so tests can read it once the session is closed
         u.commit()

@@ -27,6 +27,7 @@ from governance.i18n import M
 from governance.mail import EmailMessage
 from governance.rules.audit_events import AuditAction
 from governance.services.authz import ROLES, Actor
+from governance.services.links import Links
 from governance.store.tables import (
     ApiToken,
     Invitation,
@@ -365,7 +366,7 @@ def actor_for_user(user: User | None) -> Actor:
 
 
 def invite(
-    uow: UnitOfWork, *, actor: Actor, user: User, org: Organisation, base_url: str
+    uow: UnitOfWork, *, actor: Actor, user: User, org: Organisation, links: Links
 ) -> Invitation:
     """Create a one-time link (7 days) to set a password and queue the invitation email."""
     clear = secrets.token_urlsafe(32)
@@ -379,7 +380,7 @@ def invite(
     )
     uow.session.add(invitation)
     uow.session.flush()
-    link = f"{base_url.rstrip('/')}/invitation/{clear}"
+    link = links.invitation(clear)
     uow.send_after_commit(
         EmailMessage(
             to=user.email,

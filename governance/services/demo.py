@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from governance.services import accounts, circles, members, orgs
 from governance.services import assemblies as ga
 from governance.services.authz import SYSTEM, Actor
+from governance.services.links import Links
 from governance.store.tables import Assembly, Member, Organisation
 from governance.store.uow import UnitOfWork
 
@@ -308,7 +309,7 @@ def demo_assembly_time(now: datetime, timezone: str) -> datetime:
     return local.replace(hour=ASSEMBLY_HOUR, minute=0, second=0, microsecond=0)
 
 
-def _seed_assembly(uow: UnitOfWork, org: Organisation, base_url: str) -> Assembly:
+def _seed_assembly(uow: UnitOfWork, org: Organisation) -> Assembly:
     """Convene and open the AGO, record the attendance and proxies, open the votes, and cast a
     few ballots by members without a demo login (the demo logins vote themselves)."""
     people = {
@@ -390,7 +391,7 @@ def _seed_assembly(uow: UnitOfWork, org: Organisation, base_url: str) -> Assembl
 
 def seed_demo(
     uow_factory: Callable[[], UnitOfWork],
-    base_url: str,
+    links: Links,
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoReport:
@@ -408,7 +409,7 @@ def seed_demo(
         if progress is not None:
             progress(done, total)
 
-    login_url = f"{base_url.rstrip('/')}/login"
+    login_url = links.login()
     with uow_factory() as uow:
         existing = uow.session.execute(
             select(Organisation).where(Organisation.slug == DEMO_SLUG)
@@ -416,7 +417,7 @@ def seed_demo(
         if existing is not None:
             assembly = _demo_assembly(uow, existing)
             if assembly is None:  # a demo seeded before it had an assembly
-                assembly = _seed_assembly(uow, existing, base_url)
+                assembly = _seed_assembly(uow, existing)
                 uow.commit()
             if progress is not None:
                 progress(total, total)
@@ -469,7 +470,7 @@ def seed_demo(
                     admitted_on=_admitted_on(index, person.college) if person.college else None,
                     roles=person.roles,
                 ),
-                base_url=base_url,
+                links=links,
                 invite=False,
             )
             people[person.name] = member
@@ -501,7 +502,7 @@ def seed_demo(
                 roles=roles,
             )
         step()
-        assembly = _seed_assembly(uow, org, base_url)
+        assembly = _seed_assembly(uow, org)
         step()
         report = DemoReport(
             True, org.slug, org.name, len(people), demo_logins(), login_url, assembly.id

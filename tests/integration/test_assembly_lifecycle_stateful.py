@@ -10,12 +10,14 @@ verifies at the end of every sequence.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -43,6 +45,7 @@ from governance.store.uow import UnitOfWork, org_chain
 from tests.factories import LINKS, actor_of, add_member, make_assembly_org
 
 Uow = Callable[[], UnitOfWork]
+T = TypeVar("T")
 
 _A, _AA = rules.AssemblyStatus, rules.AssemblyAction
 _R, _RA = rules.ResolutionState, rules.ResolutionAction
@@ -126,7 +129,7 @@ class AssemblyOnRecord(RuleBasedStateMachine):
 
     # ---- helpers -------------------------------------------------------------------------
 
-    def call(self, service: Callable[..., object], actor: Actor, **kwargs: Any) -> object:
+    def call(self, service: Callable[..., T], actor: Actor, **kwargs: Any) -> T:
         with self.uow() as u:
             out = service(u, actor=actor, org=u.session.merge(self.fx.org), **kwargs)
             u.commit()
@@ -149,9 +152,13 @@ class AssemblyOnRecord(RuleBasedStateMachine):
                 )
                 for r in ga.list_resolutions(u, assembly)
             }
-            attendance = {a.member_id: (a.mode, a.holder_id) for a in ga.attendance_of(u, assembly)}
+            attendance = {
+                a.member_id: (str(a.mode), a.holder_id) for a in ga.attendance_of(u, assembly)
+            }
             events = audit.count_events(u, org_chain(org.id))
-            snap = Snapshot(u.now(), rules.AssemblyStatus(assembly.status), votes, attendance, events)
+            snap = Snapshot(
+                u.now(), rules.AssemblyStatus(assembly.status), votes, attendance, events
+            )
         self.last = snap
         return snap
 
@@ -205,11 +212,13 @@ class AssemblyOnRecord(RuleBasedStateMachine):
         """Every change between two snapshots is a declared row of the tables, for the action
         the request performed; a closed or cancelled vote never changes again."""
         if after.assembly != before.assembly:
-            assert assembly_action is not None, f"the assembly moved: {before.assembly} → {after}"
-            target = rules.ASSEMBLY.target(before.assembly, assembly_action)
-            assert target == after.assembly, (
+            assert assembly_action is not None, (
+                f"the assembly moved: {before.assembly} → {after.assembly}"
+            )
+            row = rules.ASSEMBLY.target(before.assembly, assembly_action)
+            assert row == after.assembly, (
                 f"assembly {before.assembly} --{assembly_action}--> {after.assembly} "
-                f"is not a row of the table (it says {target})"
+                f"is not a row of the table (it says {row})"
             )
         assert set(before.votes) <= set(after.votes), "a resolution disappeared"
         for rid, vote in after.votes.items():
@@ -224,10 +233,10 @@ class AssemblyOnRecord(RuleBasedStateMachine):
                 assert vote == old, f"resolution {rid} changed after it was {old.status}"
             if (old.status, old.deadline) != (vote.status, vote.deadline):
                 assert resolution_action is not None, f"resolution {rid} moved: {was} → {now}"
-                target = rules.RESOLUTION.target(was, resolution_action)
-                assert target == now, (
+                lands = rules.RESOLUTION.target(was, resolution_action)
+                assert lands == now, (
                     f"resolution {rid} {was} --{resolution_action}--> {now} "
-                    f"is not a row of the table (it says {target})"
+                    f"is not a row of the table (it says {lands})"
                 )
             if vote.counts != old.counts:
                 # Ballots arrive in an open vote, or as blank proxies when it closes.
@@ -253,7 +262,7 @@ class AssemblyOnRecord(RuleBasedStateMachine):
         board=st.booleans(),
         stage=st.sampled_from([_A.DRAFT, _A.CONVENED, _A.OPEN, _A.OPEN, _A.OPEN]),
         proxies=st.lists(st.tuples(VOTER, st.one_of(st.none(), VOTER)), max_size=2),
-        opened=st.lists(st.one_of(st.none(), st.integers(1, 6)), max_size=3),
+        opened=st.lists(st.one_of(st.none(), st.integers(1, 6)), min_size=1, max_size=3),
     )
     def prepare(
         self,
@@ -277,7 +286,7 @@ class AssemblyOnRecord(RuleBasedStateMachine):
             scheduled_at="2026-06-20T14:00:00+02:00",
             place="Salle des fêtes",
         )
-        self.assembly_id = assembly.id  # type: ignore[attr-defined]
+        self.assembly_id = assembly.id
         ids = [
             self.call(
                 ga.add_resolution,
@@ -287,7 +296,7 @@ class AssemblyOnRecord(RuleBasedStateMachine):
                 text="L'assemblée approuve.",
                 secret=i == secret % count,
                 board_proposed=board or i > 0,
-            ).id  # type: ignore[attr-defined]
+            ).id
             for i in range(count)
         ]
         if stage is _A.DRAFT:
@@ -296,7 +305,8 @@ class AssemblyOnRecord(RuleBasedStateMachine):
         for principal, holder in proxies:
             if holder == principal:
                 continue
-            try:
+            # A proxy the rules refuse (a chain of proxies) leaves the sheet as it was.
+            with contextlib.suppress(ValidationError):
                 self.call(
                     ga.record_attendance,
                     secretary,
@@ -305,8 +315,6 @@ class AssemblyOnRecord(RuleBasedStateMachine):
                     mode="proxy",
                     holder_id=None if holder is None else self.voters[holder].id,
                 )
-            except ValidationError:
-                pass  # a proxy the rules refuse (a chain of proxies): the sheet stays as it was
         if stage is _A.CONVENED:
             return
         self.call(ga.open_assembly, secretary, assembly_id=self.assembly_id)
@@ -350,7 +358,9 @@ class AssemblyOnRecord(RuleBasedStateMachine):
             member = voter
         elif who == "other" and member == voter:
             member = (voter + 1) % VOTERS
-        actor = self.organisers["secretary"] if who == "organiser" else self.actor("associate", voter)
+        actor = (
+            self.organisers["secretary"] if who == "organiser" else self.actor("associate", voter)
+        )
         before, after, refused = self.attempt(
             ga.record_attendance,
             actor,
@@ -517,6 +527,23 @@ class AssemblyOnRecord(RuleBasedStateMachine):
             on_behalf_of = self.voters[other].id
         self.cast_one(voter, self.item(snap, i), choice, on_behalf_of)
 
+    @precondition(
+        lambda self: (
+            self.last is not None and any(v.status == _S.OPEN for v in self.last.votes.values())
+        )
+    )
+    @rule(
+        voters=st.lists(VOTER, min_size=1, max_size=VOTERS, unique=True),
+        choices=st.lists(st.sampled_from(rules.MEMBER_CHOICES), min_size=VOTERS, max_size=VOTERS),
+    )
+    def a_round_of_votes(self, voters: list[int], choices: list[str]) -> None:
+        """Associates vote on every vote stored open: open to ballots, or past its deadline
+        and not closed yet."""
+        voting = sorted(rid for rid, v in self.current().votes.items() if v.status == _S.OPEN)
+        for voter in voters:
+            for rid in voting:
+                self.cast_one(voter, rid, choices[voter])
+
     @rule(voter=VOTER, choice=st.sampled_from(rules.MEMBER_CHOICES))
     def an_associate_votes_on_every_resolution(self, voter: int, choice: str) -> None:
         for rid in sorted(self.current().votes):
@@ -633,26 +660,61 @@ class AssemblyOnRecord(RuleBasedStateMachine):
             before.events,
         )
 
+    def deadlines_ahead(self) -> list[tuple[datetime, int]]:
+        """The deadlines of the votes stored open that lie ahead, with their resolution."""
+        snap = self.current()
+        return sorted(
+            (v.deadline, rid)
+            for rid, v in snap.votes.items()
+            if v.status == _S.OPEN and v.deadline is not None and v.deadline > snap.now
+        )
+
+    def move_clock_to(self, when: datetime) -> None:
+        before = self.current()
+        self.clock.advance(seconds=(when - self.clock.now).total_seconds())
+        assert self.clock.now == when
+        assert self.snapshot().votes == before.votes  # time alone writes nothing
+
     @precondition(
-        lambda self: self.last is not None
-        and any(
-            v.status == _S.OPEN and v.deadline and v.deadline > self.last.now
-            for v in self.last.votes.values()
+        lambda self: (
+            self.last is not None
+            and any(
+                v.status == _S.OPEN and v.deadline and v.deadline > self.last.now
+                for v in self.last.votes.values()
+            )
         )
     )
     @rule(data=st.data())
     def reach_a_deadline_exactly(self, data: st.DataObject) -> None:
-        snap = self.current()
-        ahead = sorted(
-            v.deadline
-            for v in snap.votes.values()
-            if v.status == _S.OPEN and v.deadline and v.deadline > snap.now
-        )
+        ahead = self.deadlines_ahead()
         if ahead:
-            when = data.draw(st.sampled_from(ahead))
-            self.clock.advance(seconds=(when - self.clock.now).total_seconds())
-            assert self.clock.now == when
-            assert self.snapshot().votes == snap.votes
+            self.move_clock_to(data.draw(st.sampled_from(ahead))[0])
+
+    @precondition(
+        lambda self: (
+            self.last is not None
+            and any(
+                v.status == _S.OPEN and v.deadline and v.deadline > self.last.now
+                for v in self.last.votes.values()
+            )
+        )
+    )
+    @rule(
+        data=st.data(),
+        late=st.integers(0, 90),
+        voter=VOTER,
+        choice=st.sampled_from(rules.MEMBER_CHOICES),
+    )
+    def a_ballot_arrives_after_the_deadline(
+        self, data: st.DataObject, late: int, voter: int, choice: str
+    ) -> None:
+        """At the deadline or after it, before ``tick`` records the close: refused."""
+        ahead = self.deadlines_ahead()
+        if ahead:
+            deadline, rid = data.draw(st.sampled_from(ahead))
+            self.move_clock_to(deadline + timedelta(minutes=late))
+            assert self.current().votes[rid].state(self.clock.now) is _R.DEADLINE_PASSED
+            self.cast_one(voter, rid, choice)
 
     @rule()
     def tick(self) -> None:
@@ -666,6 +728,7 @@ class AssemblyOnRecord(RuleBasedStateMachine):
             if was is _R.DEADLINE_PASSED:
                 self.closed_once(old, new, was, after.now)
                 assert new.closed_at == old.deadline
+                STATS["tick: a close recorded at the deadline"] += 1
             else:
                 assert new == old
         assert after.assembly is before.assembly
@@ -681,7 +744,7 @@ class AssemblyOnRecord(RuleBasedStateMachine):
         for rid, vote in snap.votes.items():
             assert vote.status in {s.value for s in _S}, vote.status
             state = vote.state(snap.now)
-            # No action leads to ``deadline_passed``, the clock does: an open vote past its deadline.
+            # No action leads to ``deadline_passed``: the clock does, for an open vote.
             if state is _R.DEADLINE_PASSED:
                 assert vote.status == _S.OPEN and vote.deadline is not None
             else:
@@ -696,20 +759,26 @@ class AssemblyOnRecord(RuleBasedStateMachine):
                 assert vote.closed_at <= snap.now
 
     def teardown(self) -> None:
-        if self.assembly_id is None:
+        """The organisation's audit chain verifies: hashes, head, and every stored result
+        recounted from its ballots (skipped when a step failed already: that failure is the
+        one to report)."""
+        if self.assembly_id is None or sys.exc_info()[0] is not None:
             return
         with self.uow() as u:
-            report = audit.verify_org(u, actor=self.fx.admin_actor, org=u.session.merge(self.fx.org))
+            report = audit.verify_org(
+                u, actor=self.fx.admin_actor, org=u.session.merge(self.fx.org)
+            )
             assert report.ok, [f.message.render() for f in report.findings]
+            STATS["audit chain verified"] += 1
             assert report.events == (self.last.events if self.last else report.events)
 
 
 def test_assembly_lifecycles_hold_on_the_database(uow: Uow, clock: Clock) -> None:
     STATS.clear()
     run_state_machine_as_test(
-        lambda: AssemblyOnRecord(uow, clock),
+        lambda: AssemblyOnRecord(uow, clock),  # type: ignore[arg-type]
         settings=settings(
-            max_examples=15,
+            max_examples=20,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

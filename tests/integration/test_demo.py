@@ -13,9 +13,11 @@ from governance.services.authz import SYSTEM, get_org
 from governance.services.demo import DEMO_PASSWORD, DEMO_SLUG, demo_logins, seed_demo
 from governance.store.tables import AuditEvent, Circle, CircleMember, Member
 from governance.store.uow import UnitOfWork
+from web.links import WebLinks
 
 Uow = Callable[[], UnitOfWork]
 BASE_URL = "http://testserver"
+LINKS = WebLinks(BASE_URL)
 
 
 def event_count(uow: Uow) -> int:
@@ -25,7 +27,7 @@ def event_count(uow: Uow) -> int:
 
 @pytest.fixture
 def seeded(uow: Uow) -> Uow:
-    report = seed_demo(uow, BASE_URL)
+    report = seed_demo(uow, LINKS)
     assert report.created and report.slug == DEMO_SLUG
     return uow
 
@@ -33,7 +35,7 @@ def seeded(uow: Uow) -> Uow:
 def test_seeding_twice_changes_nothing_the_second_time(seeded: Uow, outbox: object) -> None:
     before = event_count(seeded)
     steps: list[tuple[int, int]] = []
-    again = seed_demo(seeded, BASE_URL, progress=lambda done, total: steps.append((done, total)))
+    again = seed_demo(seeded, LINKS, progress=lambda done, total: steps.append((done, total)))
     assert not again.created and again.members == 40
     assert event_count(seeded) == before
     assert steps and steps[-1][0] == steps[-1][1]

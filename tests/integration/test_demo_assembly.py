@@ -17,16 +17,18 @@ from governance.services.demo import DEMO_SLUG, demo_logins, seed_demo
 from governance.store.tables import Assembly, AuditEvent, Ballot, Emargement, Member, Resolution
 from governance.store.uow import UnitOfWork
 from tests.conftest import Clock, Outbox
+from web.links import WebLinks
 
 Uow = Callable[[], UnitOfWork]
 BASE_URL = "http://testserver"
+LINKS = WebLinks(BASE_URL)
 VOTERS = ("Nadia Benali", "Julie Mercier", "Marc Dubois")
 PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
 def seeded(uow: Uow) -> Uow:
-    report = seed_demo(uow, BASE_URL)
+    report = seed_demo(uow, LINKS)
     assert report.created and report.assembly_path == f"/orgs/{DEMO_SLUG}/assemblies/1"
     return uow
 
@@ -174,11 +176,11 @@ def test_a_demo_seeded_before_it_had_an_assembly_gets_one_and_only_once(
 ) -> None:
     with monkeypatch.context() as patch:
         patch.setattr(demo, "_seed_assembly", lambda *args: SimpleNamespace(id=None))
-        assert seed_demo(uow, BASE_URL).assembly_path is None
+        assert seed_demo(uow, LINKS).assembly_path is None
     before = event_count(uow)
-    upgraded = seed_demo(uow, BASE_URL)
+    upgraded = seed_demo(uow, LINKS)
     assert not upgraded.created and upgraded.assembly_path is not None
     added = event_count(uow)
     assert added > before
-    again = seed_demo(uow, BASE_URL)
+    again = seed_demo(uow, LINKS)
     assert again.assembly_path == upgraded.assembly_path and event_count(uow) == added

@@ -20,7 +20,7 @@ from governance.services import accounts, audit, members, orgs
 from governance.services.authz import SYSTEM
 from governance.store.tables import AuditEvent, College, Member
 from governance.store.uow import UnitOfWork, org_chain
-from tests.factories import BASE_URL, PASSWORD, actor_of, add_member, make_org, make_user
+from tests.factories import BASE_URL, LINKS, PASSWORD, actor_of, add_member, make_org, make_user
 
 Uow = Callable[[], UnitOfWork]
 
@@ -188,7 +188,7 @@ def test_adding_a_member_invites_them_after_commit(uow: Uow, outbox) -> None:
             u,
             actor=fx.admin_actor,
             org=u.session.merge(fx.org),
-            base_url=BASE_URL,
+            links=LINKS,
             data=members.MemberInput(
                 name="Léa Martin",
                 email="LEA@example.org",
@@ -209,7 +209,7 @@ def test_an_associate_needs_a_category_and_a_college(uow: Uow) -> None:
             u,
             actor=fx.admin_actor,
             org=u.session.merge(fx.org),
-            base_url=BASE_URL,
+            links=LINKS,
             data=members.MemberInput(name="X", email="x@example.org"),
         )
     assert {p.field for p in error.value.problems} == {"category", "college"}
@@ -243,7 +243,7 @@ def test_a_plain_member_cannot_add_members_or_edit_statutes(uow: Uow) -> None:
                 u,
                 actor=actor,
                 org=org,
-                base_url=BASE_URL,
+                links=LINKS,
                 data=members.MemberInput(name="Y", email="y@example.org"),
             )
         with pytest.raises(PermissionDeniedError):
@@ -301,7 +301,7 @@ def admit(uow: Uow, fx, name: str, admitted_on: str | None) -> Member:
             u,
             actor=fx.admin_actor,
             org=u.session.merge(fx.org),
-            base_url=BASE_URL,
+            links=LINKS,
             data=members.MemberInput(
                 name=name,
                 email=f"{name.lower()}@example.org",
@@ -391,7 +391,7 @@ def test_csv_import_reports_every_bad_line_and_imports_nothing(uow: Uow) -> None
     ]
     with uow() as u, pytest.raises(ValidationError) as error:
         members.import_members(
-            u, actor=fx.admin_actor, org=u.session.merge(fx.org), rows=rows, base_url=BASE_URL
+            u, actor=fx.admin_actor, org=u.session.merge(fx.org), rows=rows, links=LINKS
         )
     texts = [p.message.render() for p in error.value.problems]
     assert any(t.startswith("ligne 3, name") for t in texts)
@@ -406,7 +406,7 @@ def test_csv_import_reports_every_bad_line_and_imports_nothing(uow: Uow) -> None
             actor=fx.admin_actor,
             org=u.session.merge(fx.org),
             rows=rows,
-            base_url=BASE_URL,
+            links=LINKS,
             skip_invalid=True,
         )
         u.commit()
@@ -574,7 +574,7 @@ def test_a_member_who_left_can_be_admitted_again(uow: Uow) -> None:
             u,
             actor=fx.admin_actor,
             org=u.session.merge(fx.org),
-            base_url=BASE_URL,
+            links=LINKS,
             data=members.MemberInput(
                 name="Ana", email=member.user.email, category="Salariés", college="Salariés"
             ),
@@ -594,7 +594,7 @@ def test_a_readmission_cannot_be_dated_before_the_departure(uow: Uow) -> None:
             u,
             actor=fx.admin_actor,
             org=u.session.merge(fx.org),
-            base_url=BASE_URL,
+            links=LINKS,
             data=members.MemberInput(
                 name="Ana",
                 email=member.user.email,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -16,6 +17,7 @@ from governance.store.migrate import MIGRATIONS_DIR, alembic_config, downgrade, 
 from governance.store.tables import Base
 from governance.store.uow import UnitOfWork
 from tests.conftest import POSTGRES_URL, PostgresSchema, _postgres_unavailable
+from web.links import WebLinks
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -142,7 +144,7 @@ def _rows(url: str) -> dict[str, list[tuple[object, ...]]]:
 def _seed_demo(url: str) -> None:
     engine = make_engine(url)
     factory = make_session_factory(engine)
-    seed_demo(lambda: UnitOfWork(factory), "http://testserver")
+    seed_demo(lambda: UnitOfWork(factory), WebLinks("http://testserver"))
     engine.dispose()
 
 
@@ -187,9 +189,16 @@ def test_revision_0005_names_the_rows_it_cannot_constrain_and_changes_nothing(
     _seed_demo(empty_database)
     downgrade(empty_database, "0004")
     engine = make_engine(empty_database)
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE attendances SET mode = 'carrier pigeon'"))
-    engine.dispose()
-    with pytest.raises(RuntimeError, match="attendances.mode: 'carrier pigeon'"):
-        upgrade(empty_database, "0005")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE attendances SET mode = 'carrier pigeon'"))
+        # On a connection of the test's own, closed whatever happens (env.py, on an error,
+        # leaves its engine to the garbage collector).
+        config = alembic_config(empty_database)
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            with pytest.raises(RuntimeError, match="attendances.mode: 'carrier pigeon'"):
+                command.upgrade(config, "0005")
+    finally:
+        engine.dispose()
     assert _check_constraints(empty_database) == set()

@@ -14,6 +14,7 @@ from governance.rules.assemblies import AssemblyStatus, ResolutionStatus
 from governance.services.demo import seed_demo
 from governance.store.tables import Assembly, Ballot, Base, Member, Resolution
 from governance.store.uow import UnitOfWork
+from web.links import WebLinks
 
 Uow = Callable[[], UnitOfWork]
 
@@ -36,7 +37,7 @@ CONSTRAINED = [
 @pytest.fixture
 def seeded(uow: Uow) -> Uow:
     """The demo organisation: an open assembly with attendances, public and secret ballots."""
-    seed_demo(uow, "http://testserver")
+    seed_demo(uow, WebLinks("http://testserver"))
     return uow
 
 

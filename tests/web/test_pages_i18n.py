@@ -19,7 +19,7 @@ from web import i18n
 WEB = Path(i18n.__file__).resolve().parent
 CATALOG = WEB / "locale" / "en" / "LC_MESSAGES" / "web.po"
 PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)s")
-PAGE_ROUTES = ("auth.py", "orgs.py", "common.py")
+PAGE_ROUTES = ("auth.py", "orgs.py", "members.py", "statutes.py", "common.py")
 # Messages of the services that the pages show most: login, permissions, validation.
 DOMAIN_MESSAGES = (
     "Adresse e-mail ou mot de passe incorrect.",

@@ -21,16 +21,11 @@ from web.api.schemas import (
     MemberPatch,
     member_view,
 )
-from web.deps import UnitOfWork, make_uow
+from web.deps import UnitOfWork, get_links, make_uow
 
 router = APIRouter(responses=ERROR_RESPONSES, dependencies=[BEARER])
 
 MEMBERS = "members"
-
-
-def _base_url(request: Request) -> str:
-    base: str = request.app.state.settings.base_url
-    return base
 
 
 def _member_id(raw: str) -> int:
@@ -78,7 +73,7 @@ def create_member(org: str, body: MemberCreate, request: Request, actor: ApiActo
                 admitted_on=body.admitted_on,
                 roles=tuple(body.roles),
             ),
-            base_url=_base_url(request),
+            links=get_links(request),
         )
         card = members.member_card(uow, actor=actor, org=organisation, member=member)
         result = _member_out(card, organisation)

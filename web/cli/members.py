@@ -18,6 +18,7 @@ from governance.services.types import Organisation
 from web.cli.apps import import_app
 from web.cli.plumbing import base_url, database, fail, progress_bar
 from web.deps import UnitOfWork
+from web.links import WebLinks
 
 
 class CsvFile:
@@ -129,7 +130,7 @@ def import_members(
                 actor=actor,
                 org=organisation,
                 rows=rows,
-                base_url=base_url(),
+                links=WebLinks(base_url()),
                 skip_invalid=skip_invalid,
                 invite=not no_invite,
                 progress=lambda n: progress.update(task, completed=n),

@@ -76,7 +76,7 @@ def demo() -> None:
         task = progress.add_task("Démo", total=None)
         report = seed_demo(
             factory,
-            base_url(),
+            WebLinks(base_url()),
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     if report.created:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from governance.errors import DomainError
 from governance.services import members
 from governance.services.authz import ROLES
-from web.deps import CurrentActor, UnitOfWork, UowDep, get_settings, make_uow
+from web.deps import CurrentActor, UnitOfWork, UowDep, get_links, make_uow
 from web.routes.common import (
     FormDep,
     IdPath,
@@ -129,7 +129,7 @@ def add_member(
                 actor=actor,
                 org=org,
                 data=data,
-                base_url=get_settings(request).base_url,
+                links=get_links(request),
             )
             invited = member.user.password_hash is None
             member_id, name = member.id, member.name
@@ -305,7 +305,7 @@ def record_departure(
 def resend_invitation(
     request: Request, slug: str, member_id: IdPath, actor: CurrentActor, uow: UowDep
 ) -> Response:
-    base_url = get_settings(request).base_url
+    links = get_links(request)
     return _member_write(
         request,
         actor,
@@ -315,7 +315,7 @@ def resend_invitation(
         "invitation",
         {},
         lambda u, org: members.resend_invitation(
-            u, actor=actor, org=org, member_id=member_id, base_url=base_url
+            u, actor=actor, org=org, member_id=member_id, links=links
         ),
         "Invitation renvoyée.",
     )

@@ -10,6 +10,7 @@ from governance.rules.audit_events import AuditAction
 from governance.rules.orgs import MemberStatus
 from governance.services import accounts
 from governance.services.authz import Actor, require_admin
+from governance.services.links import Links
 from governance.services.members.common import (
     Lookup,
     MemberInput,
@@ -28,7 +29,7 @@ def insert_member(
     actor: Actor,
     org: Organisation,
     data: Resolved,
-    base_url: str,
+    links: Links | None,
     invite: bool,
 ) -> Member:
     user, _created = accounts.ensure_user(uow, actor=actor, email=data.email, name=data.name)
@@ -67,7 +68,9 @@ def insert_member(
         payload=member_payload(member) | {"admitted_on": member.admitted_on},
     )
     if invite and user.password_hash is None:
-        accounts.invite(uow, actor=actor, user=user, org=org, base_url=base_url)
+        if links is None:
+            raise ValueError("an invitation needs the links its email points to")
+        accounts.invite(uow, actor=actor, user=user, org=org, links=links)
     return member
 
 
@@ -122,7 +125,7 @@ def add_member(
     actor: Actor,
     org: Organisation,
     data: MemberInput,
-    base_url: str,
+    links: Links | None = None,
     invite: bool = True,
 ) -> Member:
     """Admit an associate or add a participant; create or link their account and invite them."""
@@ -132,6 +135,6 @@ def add_member(
         actor=actor,
         org=org,
         data=resolve(data, Lookup(uow, org)),
-        base_url=base_url,
+        links=links,
         invite=invite,
     )

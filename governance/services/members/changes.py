@@ -11,6 +11,7 @@ from governance.i18n import M
 from governance.rules.audit_events import AuditAction
 from governance.services import accounts
 from governance.services.authz import ROLES, Actor, member_roles, require_admin, require_member_area
+from governance.services.links import Links
 from governance.services.members.common import Lookup, load_member, member_payload, parse_date
 from governance.store.tables import Member, MemberRole, Organisation
 from governance.store.uow import UnitOfWork
@@ -216,10 +217,10 @@ def update_profile(
 
 
 def resend_invitation(
-    uow: UnitOfWork, *, actor: Actor, org: Organisation, member_id: int, base_url: str
+    uow: UnitOfWork, *, actor: Actor, org: Organisation, member_id: int, links: Links
 ) -> None:
     require_admin(uow.session, actor, org)
     member = load_member(uow, org, member_id)
     if member.user.password_hash is not None:
         raise ConflictError(M("{name} a déjà choisi son mot de passe.", name=member.name))
-    accounts.invite(uow, actor=actor, user=member.user, org=org, base_url=base_url)
+    accounts.invite(uow, actor=actor, user=member.user, org=org, links=links)

@@ -11,6 +11,7 @@ from governance.errors import FieldProblem, ValidationError
 from governance.i18n import M, Message
 from governance.rules.audit_events import AuditAction
 from governance.services.authz import Actor, require_admin
+from governance.services.links import Links
 from governance.services.members.admission import insert_member
 from governance.services.members.common import Lookup, MemberInput, Resolved, resolve
 from governance.store.tables import Member, Organisation, User
@@ -62,7 +63,7 @@ def import_members(
     actor: Actor,
     org: Organisation,
     rows: Iterable[tuple[int, Mapping[str, str]]],
-    base_url: str,
+    links: Links | None = None,
     skip_invalid: bool = False,
     invite: bool = True,
     progress: Callable[[int], None] | None = None,
@@ -155,7 +156,7 @@ def import_members(
     imported = []
     for index, data in enumerate(valid, start=1):
         imported.append(
-            insert_member(uow, actor=actor, org=org, data=data, base_url=base_url, invite=invite)
+            insert_member(uow, actor=actor, org=org, data=data, links=links, invite=invite)
         )
         if progress is not None:
             progress(index)

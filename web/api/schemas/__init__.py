@@ -15,12 +15,9 @@ from web.api.schemas.assemblies import (
     BallotHashesOut,
     BallotIn,
     BallotOut,
-    CollegeResultOut,
     ConveneIn,
     ConvocationOut,
-    CountsOut,
     LongText,
-    MajorityOut,
     MemberRef,
     MinutesOut,
     MinutesPatch,
@@ -30,8 +27,6 @@ from web.api.schemas.assemblies import (
     ResolutionCreate,
     ResolutionOpen,
     ResolutionOut,
-    ResultOut,
-    RuleOut,
     VoteSlotOut,
     VotingPanelOut,
     WhenText,
@@ -39,9 +34,7 @@ from web.api.schemas.assemblies import (
     assembly_view,
     attendance_view,
     quorum_out,
-    ratio,
     resolution_view,
-    result_out,
 )
 from web.api.schemas.audit import (
     AuditFindingOut,
@@ -85,6 +78,15 @@ from web.api.schemas.orgs import (
     category_view,
     college_view,
     org_view,
+)
+from web.api.schemas.results import (
+    CollegeResultOut,
+    CountsOut,
+    MajorityOut,
+    ResultOut,
+    RuleOut,
+    ratio,
+    result_out,
 )
 from web.api.schemas.statutes import (
     CollegeWeightOut,
