@@ -59,7 +59,6 @@ MAX_AGENDA = 6
 SERIAL = itertools.count(1)  # one organisation per example, in one database
 STATS: Counter[str] = Counter()  # what the sequences reached (shown with ``pytest -s``)
 
-ORGANISER = st.sampled_from(["admin", "secretary"])
 ANYONE = st.sampled_from(["admin", "admin", "secretary", "secretary", "associate"])
 VOTER = st.integers(0, VOTERS - 1)
 ITEM = st.integers(0, MAX_AGENDA - 1)  # taken modulo the agenda's length
