@@ -83,6 +83,9 @@ def get_links(request: Request) -> WebLinks:
 
 def record_due_closes(request: Request) -> list[int]:
     """Record the close of every vote found past its deadline (what a write does first)."""
+    with make_uow(request, write=False) as uow:  # one indexed read, no write lock, when none is due
+        if not assemblies.due_resolutions(uow, uow.now()):
+            return []
     return assemblies.record_due_closes(lambda: make_uow(request), get_links(request))
 
 
