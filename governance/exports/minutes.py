@@ -19,7 +19,7 @@ from governance.i18n import M
 from governance.rules.assemblies import ASSEMBLY_KIND_LABELS
 from governance.services import assemblies as ga
 from governance.services.audit import head_of
-from governance.services.authz import Actor, require, roles_in
+from governance.services.authz import Actor, require
 from governance.store.tables import (
     Assembly,
     Organisation,
@@ -237,7 +237,3 @@ def attendance_csv(data: MinutesData, *, separator: str = ";") -> bytes:
         writer.writerow([f"total {label}", data.totals[mode]])
     writer.writerow(["associés ayant droit de vote", data.eligible])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def can_read_minutes(uow: UnitOfWork, actor: Actor, org: Organisation) -> bool:
-    return bool(roles_in(uow.session, actor, org.id) & {"secretary", "admin", "auditor"})

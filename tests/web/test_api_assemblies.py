@@ -508,7 +508,7 @@ def test_a_resolution_past_its_deadline_shows_closed_and_refuses_ballots(
     assert {r["id"]: r["status"] for r in shown["agenda"]}[rid] == "closed"
     late = ballot(client, rid, coop.tokens["Partenaires 1"], "for")
     assert late.status_code == 409 and "à 18:00" in late.json()["detail"]  # Paris time
-    # Asking for the result records the close at its deadline: no need to wait for tick.
+    # The late ballot (a write) recorded the close at its deadline: no need to wait for tick.
     shown_result = ok(client.get(f"{API}/resolutions/{rid}/result", headers=coop.admin))
     assert shown_result["status"] == "closed" and shown_result["visible"] is True
     closed = ok(client.get(f"{API}/resolutions/{rid}", headers=coop.admin))

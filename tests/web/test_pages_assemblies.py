@@ -492,7 +492,7 @@ def test_a_vote_past_its_deadline_is_closed_for_members_before_any_tick(
     assert "Résolution n° 2 — Budget Vote clos" in text_of(page)
     assert refused.status_code == 409
     assert "Le vote est clos depuis le 15/06/2026 à 12:00." in refused.text
-    # The results page records the close itself (as tick would) and shows the result at once.
+    # The late ballot (a write) recorded the close first; the results page shows it at once.
     assert "Résultat par collège" in results and "Résolution rejetée" in text_of(results)
     assert "dès que le secrétariat aura enregistré la clôture" not in results
     assert ga.tick(uow).closed == []  # already recorded: tick has nothing left to close

@@ -38,7 +38,6 @@ from .deadlines import (
     record_deadline_close,
     record_due_closes,
     remind_voters,
-    settle_deadline,
     tick,
 )
 from .lifecycle import (
@@ -150,7 +149,6 @@ __all__ = [
     "resolution_page",
     "result_view",
     "results_page",
-    "settle_deadline",
     "tick",
     "update_minutes",
     "view_assembly",

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from governance.rules import assemblies as rules
 from governance.rules.audit_events import AuditAction
-from governance.services.authz import SYSTEM, get_org
+from governance.services.authz import SYSTEM
 from governance.services.links import Links
 from governance.store.tables import Ballot, Emargement, Organisation, Resolution
 from governance.store.uow import UnitOfWork
@@ -104,20 +104,6 @@ def record_deadline_close(
         return False
     notifications.send_vote_closed(uow, org, resolution, associates(uow, org), links)
     return True
-
-
-def settle_deadline(
-    uow_factory: Callable[[], UnitOfWork],
-    *,
-    org_key: str | int,
-    resolution_id: int | str,
-    links: Links | None = None,
-) -> None:
-    """In a transaction of its own, record the close of a vote found past its deadline."""
-    with uow_factory() as uow:
-        org = get_org(uow.session, org_key)
-        if record_deadline_close(uow, org=org, resolution_id=resolution_id, links=links):
-            uow.commit()
 
 
 @dataclass

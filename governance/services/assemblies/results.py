@@ -16,7 +16,6 @@ from governance.rules.assemblies.tally import (
 )
 from governance.rules.audit_chain import canonical_value
 from governance.rules.statutes import Majority
-from governance.services.authz import Actor, require
 from governance.store.tables import (
     Ballot,
     College,
@@ -27,7 +26,7 @@ from governance.store.tables import (
 )
 from governance.store.uow import UnitOfWork
 
-from ._common import READERS, get_assembly, get_resolution, resolution_state, statutes_of
+from ._common import get_assembly, resolution_state, statutes_of
 from .attendance import is_quorate
 from .ballots import blank_proxy_voters
 
@@ -144,12 +143,3 @@ def visible_result(uow: UnitOfWork, org: Organisation, resolution: Resolution) -
             **rules.hide_small_colleges(live, secret=resolution.secret),
         }
     return {"status": shown, "visible": False}
-
-
-def result_view(
-    uow: UnitOfWork, *, actor: Actor, org: Organisation, resolution_id: int | str
-) -> dict[str, Any]:
-    """The result as the actor may see it: stored after close, live only if the statutes say so
-    (and then, for a secret vote, colleges with fewer than 3 expressed ballots stay hidden)."""
-    require(uow.session, actor, org, READERS)
-    return visible_result(uow, org, get_resolution(uow, org, resolution_id))
