@@ -4,7 +4,7 @@ ballots added at the close; the secret ballot box kept unlinkable to the émarge
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -135,12 +135,8 @@ def cast_ballot(
     cast = _cast_secret if resolution.secret else _cast_public
     cast_by = me
     receipt = cast(uow, actor, org, resolution, principal, cast_by, choice, decision.channel, now)
-    return BallotReceipt(
-        member_id=receipt.member_id,
-        choice=receipt.choice,
-        code=receipt.code,
-        ballot_hash=receipt.ballot_hash,
-        changed=receipt.changed,
+    return replace(
+        receipt,
         principal_name=principal.name,
         for_someone_else=me is None or principal.id != me.id,
     )

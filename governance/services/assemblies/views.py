@@ -71,7 +71,7 @@ def viewer(uow: UnitOfWork, actor: Actor, org: Organisation) -> Viewer:
     me = membership(uow.session, actor, org.id)
     return Viewer(
         roles=roles_in(uow.session, actor, org.id),
-        me=me if me is not None and me.departed_on is None else me,
+        me=me,
         setup_mode=is_setup_mode(org),
     )
 
@@ -206,7 +206,8 @@ def _panel(
                 )
             ).scalar_one_or_none()
             voted = choice is not None
-        can_change = status == "open" and not (resolution.secret and voted)
+        is_open = rules.is_open_to_ballots(resolution.status, resolution.deadline, uow.now())
+        can_change = is_open and not (resolution.secret and voted)
         panel.slots.append(VoteSlot(principal, on_behalf, choice, voted, can_change))
     return panel
 
